@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContactsUiConfig(AppConfig):
+    name = "contacts_ui"
+    verbose_name = "Contacts dashboard"

@@ -1,0 +1,162 @@
+"""The one typed settings object, read from the environment.
+
+Everything the dashboard can be configured with is declared here, validated once at start-up, and
+turned into a clear message that names the bad variable when something is wrong.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Only used when DEBUG is on and no SECRET_KEY is given; production refuses to start without one.
+INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+
+
+class CRMBackend(StrEnum):
+    SANDBOX = "sandbox"
+    LIGHTFIELD = "lightfield"
+    HIGHLEVEL = "highlevel"
+
+
+class AuthMode(StrEnum):
+    DEV = "dev"
+    HEADER = "header"
+    OIDC = "oidc"
+
+
+class ConfigError(Exception):
+    """Raised at start-up when the environment does not describe a runnable dashboard."""
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class AppSettings(BaseSettings):
+    """Validate and hold every environment variable the dashboard reads."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    CRM_BACKEND: CRMBackend = CRMBackend.SANDBOX
+    LIGHTFIELD_API_KEY: SecretStr | None = None
+    LIGHTFIELD_BASE_URL: str = "https://api.lightfield.app"
+    HIGHLEVEL_TOKEN: SecretStr | None = None
+    HIGHLEVEL_LOCATION_ID: str | None = None
+    HIGHLEVEL_BASE_URL: str = "https://services.leadconnectorhq.com"
+
+    AUTH_MODE: AuthMode | None = None
+    DEBUG: bool = False
+    SECRET_KEY: SecretStr | None = None
+    ALLOWED_HOSTS: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "[::1]"]
+    )
+    DATABASE_URL: str | None = None
+    REDIS_URL: str | None = None
+
+    # Where the embedded sandbox keeps its data, so edits survive a restart.
+    SANDBOX_DB_PATH: Path = BASE_DIR / "var" / "sandbox.sqlite3"
+    # How long CRM definitions (the field schema) stay cached before they are fetched again.
+    DEFINITIONS_CACHE_SECONDS: int = Field(default=300, ge=0, le=86_400)
+
+    @field_validator("ALLOWED_HOSTS", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        return _split_commas(value)
+
+    @field_validator("LIGHTFIELD_BASE_URL", "HIGHLEVEL_BASE_URL")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://api.lightfield.app")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_combination(self) -> AppSettings:
+        if self.AUTH_MODE is None:
+            # The sandbox is a demo: sign everyone in as the demo user unless told otherwise.
+            object.__setattr__(
+                self,
+                "AUTH_MODE",
+                AuthMode.DEV if self.CRM_BACKEND is CRMBackend.SANDBOX else AuthMode.HEADER,
+            )
+        if self.CRM_BACKEND is CRMBackend.LIGHTFIELD and not self.LIGHTFIELD_API_KEY:
+            raise ValueError("LIGHTFIELD_API_KEY is required when CRM_BACKEND=lightfield")
+        if self.CRM_BACKEND is CRMBackend.HIGHLEVEL and not (
+            self.HIGHLEVEL_TOKEN and self.HIGHLEVEL_LOCATION_ID
+        ):
+            raise ValueError(
+                "HIGHLEVEL_TOKEN and HIGHLEVEL_LOCATION_ID are required when CRM_BACKEND=highlevel"
+            )
+        if self.AUTH_MODE is AuthMode.DEV and not self.dev_auth_is_safe:
+            raise ValueError(
+                "AUTH_MODE=dev signs everyone in as the demo user, so it only runs with "
+                "DEBUG=true, CRM_BACKEND=sandbox, or a CRM base URL on a loopback address"
+            )
+        if not self.DEBUG and self.SECRET_KEY is None:
+            raise ValueError("SECRET_KEY is required when DEBUG is off")
+        return self
+
+    @property
+    def crm_base_url(self) -> str:
+        """Return the base URL of the configured CRM backend."""
+        if self.CRM_BACKEND is CRMBackend.HIGHLEVEL:
+            return self.HIGHLEVEL_BASE_URL
+        return self.LIGHTFIELD_BASE_URL
+
+    @property
+    def dev_auth_is_safe(self) -> bool:
+        """Tell whether dev sign-in cannot front a real CRM by accident."""
+        if self.DEBUG or self.CRM_BACKEND is CRMBackend.SANDBOX:
+            return True
+        return _is_loopback_host(urlsplit(self.crm_base_url).hostname or "")
+
+    @property
+    def secret_key(self) -> str:
+        """Return the Django secret key (a fixed dev key only when DEBUG is on)."""
+        return self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else INSECURE_DEV_SECRET_KEY
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def format_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's report into one line per bad variable, naming each variable."""
+    lines = ["The dashboard cannot start; fix these environment variables:"]
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "configuration"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"  {name}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings() -> AppSettings:
+    """Read the environment into AppSettings or raise ConfigError with a readable message."""
+    try:
+        return AppSettings()
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> AppSettings:
+    """Return the process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings module, with a test environment."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-used-anywhere-else")
+os.environ.setdefault("CRM_BACKEND", "sandbox")
+os.environ.setdefault("AUTH_MODE", "dev")
+os.environ.setdefault(
+    "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="contacts-test-"), "sandbox.sqlite3")
+)
+
+from dashboard.settings import *  # noqa: E402, F403
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,115 @@
+"""The typed settings object: defaults, the dev-auth safety rule, and start-up failures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import AppSettings, AuthMode, ConfigError, CRMBackend, load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG_VARS = (
+    "CRM_BACKEND", "LIGHTFIELD_API_KEY", "LIGHTFIELD_BASE_URL", "AUTH_MODE", "DEBUG", "SECRET_KEY",
+    "ALLOWED_HOSTS", "HIGHLEVEL_TOKEN", "HIGHLEVEL_LOCATION_ID", "DEFINITIONS_CACHE_SECONDS",
+)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in CONFIG_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "k")
+    return monkeypatch
+
+
+def test_the_sandbox_is_the_default_backend_with_dev_sign_in(env: pytest.MonkeyPatch) -> None:
+    settings = AppSettings()
+    assert settings.CRM_BACKEND is CRMBackend.SANDBOX
+    assert settings.AUTH_MODE is AuthMode.DEV
+
+
+def test_dev_sign_in_is_refused_in_front_of_the_real_crm(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    env.setenv("LIGHTFIELD_API_KEY", "sk_lf_real")
+    env.setenv("AUTH_MODE", "dev")
+    with pytest.raises(ConfigError, match="AUTH_MODE=dev"):
+        load_settings()
+
+
+def test_dev_sign_in_is_allowed_against_a_crm_on_a_loopback_address(
+    env: pytest.MonkeyPatch,
+) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    env.setenv("LIGHTFIELD_API_KEY", "sk_sandbox_demo")
+    env.setenv("LIGHTFIELD_BASE_URL", "http://127.0.0.1:8001")
+    env.setenv("AUTH_MODE", "dev")
+    assert load_settings().AUTH_MODE is AuthMode.DEV
+
+
+def test_dev_sign_in_is_allowed_with_debug_on(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    env.setenv("LIGHTFIELD_API_KEY", "sk_lf_real")
+    env.setenv("AUTH_MODE", "dev")
+    env.setenv("DEBUG", "true")
+    assert load_settings().AUTH_MODE is AuthMode.DEV
+
+
+def test_a_lookalike_loopback_hostname_does_not_count_as_loopback(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    env.setenv("LIGHTFIELD_API_KEY", "sk_lf_real")
+    env.setenv("LIGHTFIELD_BASE_URL", "http://127.0.0.1.evil.example")
+    env.setenv("AUTH_MODE", "dev")
+    with pytest.raises(ConfigError, match="AUTH_MODE=dev"):
+        load_settings()
+
+
+def test_the_lightfield_backend_needs_a_key(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    with pytest.raises(ConfigError, match="LIGHTFIELD_API_KEY"):
+        load_settings()
+
+
+def test_an_unknown_backend_is_named_in_the_error(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "salesforce")
+    with pytest.raises(ConfigError, match="CRM_BACKEND"):
+        load_settings()
+
+
+def test_a_base_url_that_is_not_http_is_named_in_the_error(env: pytest.MonkeyPatch) -> None:
+    env.setenv("LIGHTFIELD_BASE_URL", "ftp://example.com")
+    with pytest.raises(ConfigError, match="LIGHTFIELD_BASE_URL"):
+        load_settings()
+
+
+def test_production_needs_a_secret_key(env: pytest.MonkeyPatch) -> None:
+    env.delenv("SECRET_KEY")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_settings()
+
+
+def test_allowed_hosts_are_read_as_a_comma_list(env: pytest.MonkeyPatch) -> None:
+    env.setenv("ALLOWED_HOSTS", "contacts.example.com, intranet.example.com")
+    assert AppSettings().ALLOWED_HOSTS == ["contacts.example.com", "intranet.example.com"]
+
+
+def test_the_api_key_is_not_in_the_settings_repr(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "lightfield")
+    env.setenv("LIGHTFIELD_API_KEY", "sk_lf_topsecret")
+    env.setenv("AUTH_MODE", "header")
+    assert "sk_lf_topsecret" not in repr(load_settings())
+
+
+def test_a_bad_environment_stops_manage_py_with_the_variable_named() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    env |= {"DJANGO_SETTINGS_MODULE": "dashboard.settings", "CRM_BACKEND": "nope", "DEBUG": "true"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "CRM_BACKEND" in result.stderr
+    assert "Traceback" not in result.stderr
