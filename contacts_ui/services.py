@@ -28,8 +28,6 @@ _client: LightfieldClient | None = None
 def build_client(app_settings: AppSettings) -> LightfieldClient:
     """Build the CRM client the configuration asks for."""
     if app_settings.CRM_BACKEND is CRMBackend.SANDBOX:
-        import httpx
-
         from sandbox.app import make_app
         from sandbox.config import SandboxConfig
 
@@ -38,7 +36,7 @@ def build_client(app_settings: AppSettings) -> LightfieldClient:
         return LightfieldClient(
             api_key=sandbox_config.api_key,
             base_url=SANDBOX_BASE_URL,
-            transport=httpx.WSGITransport(app=make_app(sandbox_config)),
+            wsgi_app=make_app(sandbox_config),
         )
     if app_settings.CRM_BACKEND is CRMBackend.LIGHTFIELD:
         assert app_settings.LIGHTFIELD_API_KEY is not None  # enforced by AppSettings

@@ -1,0 +1,394 @@
+"""The Lightfield REST client: one pooled httpx.Client, retries, idempotency and typed results."""
+
+from __future__ import annotations
+
+import logging
+import random as _random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from .constants import (
+    API_VERSION,
+    DEFAULT_BASE_URL,
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    IDEMPOTENCY_KEY_MAX,
+    INITIAL_RETRY_DELAY,
+    LOGGER_NAME,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_DELAY,
+    PAGE_SIZE_MAX,
+    USER_AGENT,
+)
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    CRMResponseError,
+    make_status_error,
+)
+from .models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
+
+__all__ = ["LightfieldClient"]
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+
+# Stainless policy: these may succeed on a second try; everything else is the caller's problem.
+_RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+
+class LightfieldClient:
+    """Talk to the Lightfield REST API and return typed models or raise a ``CRMError``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        transport: httpx.BaseTransport | None = None,
+        wsgi_app: Callable[..., Any] | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.time,
+        user_agent: str | None = None,
+    ) -> None:
+        self._api_key = SecretStr(api_key)
+        self._base_url = base_url.rstrip("/")
+        self._max_retries = max(0, max_retries)
+        self._max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._random = random
+        self._clock = clock
+        self._user_agent = user_agent or f"{USER_AGENT} httpx/{httpx.__version__}"
+        self._http = httpx.Client(
+            base_url=self._base_url,
+            # Our own transport gets the pool limits; a caller-supplied one (WSGI sandbox,
+            # tests) brings its own. httpx's transport-level retries stay off: we retry here.
+            transport=transport or _default_transport(wsgi_app),
+            timeout=timeout,
+            follow_redirects=False,
+        )
+        self._lock = threading.Lock()
+        self._request_count = 0
+        self.rate_limit: RateLimit | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r}, max_retries={self._max_retries})"
+        )
+
+    @property
+    def request_count(self) -> int:
+        """Return how many HTTP attempts (retries included) this client has made."""
+        return self._request_count
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- operations -------------------------------------------------------------------------
+
+    def validate_auth(self) -> AuthInfo:
+        """Check the API key and return its type and scopes."""
+        return self._get_model(AuthInfo, "/v1/auth/validate")
+
+    def contact_definitions(self) -> Definitions:
+        """Return the field and relationship definitions of contacts."""
+        return self._get_model(Definitions, "/v1/contacts/definitions")
+
+    def list_contacts(
+        self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0, filters: Sequence[Filter] = ()
+    ) -> Page:
+        """Return one page of contacts matching all ``filters``."""
+        return self._list("/v1/contacts", limit=limit, offset=offset, filters=filters)
+
+    def get_contact(self, id: str) -> Record:
+        """Return the contact with ``id``."""
+        return self._get_model(Record, _item_path("/v1/contacts", id))
+
+    def create_contact(
+        self,
+        *,
+        fields: Mapping[str, Any],
+        relationships: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Record:
+        """Create a contact from bare field values and return the stored record."""
+        body: dict[str, Any] = {"fields": dict(fields)}
+        if relationships is not None:
+            body["relationships"] = dict(relationships)
+        return self._post_model("/v1/contacts", body, idempotency_key)
+
+    def update_contact(
+        self,
+        id: str,
+        *,
+        fields: Mapping[str, Any] | None = None,
+        relationships: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Record:
+        """Change only the given fields/relationship operations and return the updated record."""
+        # Omitted keys are left unchanged by the API, so send exactly what the caller changed.
+        body: dict[str, Any] = {}
+        if fields is not None:
+            body["fields"] = dict(fields)
+        if relationships is not None:
+            body["relationships"] = dict(relationships)
+        return self._post_model(_item_path("/v1/contacts", id), body, idempotency_key)
+
+    def account_definitions(self) -> Definitions:
+        """Return the field and relationship definitions of accounts."""
+        return self._get_model(Definitions, "/v1/accounts/definitions")
+
+    def list_accounts(
+        self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0, filters: Sequence[Filter] = ()
+    ) -> Page:
+        """Return one page of accounts matching all ``filters``."""
+        return self._list("/v1/accounts", limit=limit, offset=offset, filters=filters)
+
+    def get_account(self, id: str) -> Record:
+        """Return the account with ``id``."""
+        return self._get_model(Record, _item_path("/v1/accounts", id))
+
+    def opportunity_definitions(self) -> Definitions:
+        """Return the field and relationship definitions of opportunities."""
+        return self._get_model(Definitions, "/v1/opportunities/definitions")
+
+    def list_opportunities(
+        self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0, filters: Sequence[Filter] = ()
+    ) -> Page:
+        """Return one page of opportunities matching all ``filters``."""
+        return self._list("/v1/opportunities", limit=limit, offset=offset, filters=filters)
+
+    def get_opportunity(self, id: str) -> Record:
+        """Return the opportunity with ``id``."""
+        return self._get_model(Record, _item_path("/v1/opportunities", id))
+
+    def list_members(self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0) -> Page:
+        """Return one page of workspace members (the API offers no filters for members)."""
+        return self._list("/v1/members", limit=limit, offset=offset, filters=())
+
+    def get_member(self, id: str) -> Record:
+        """Return the member with ``id``."""
+        return self._get_model(Record, _item_path("/v1/members", id))
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _list(self, path: str, *, limit: int, offset: int, filters: Sequence[Filter]) -> Page:
+        limit = min(max(limit, 1), PAGE_SIZE_MAX)
+        offset = max(offset, 0)
+        params = [("limit", str(limit)), ("offset", str(offset))]
+        params.extend(f.to_query() for f in filters)
+        page = self._get_model(Page, path, params=params)
+        return page.model_copy(update={"limit": limit, "offset": offset})
+
+    def _get_model(
+        self, model: type[_ModelT], path: str, *, params: list[tuple[str, str]] | None = None
+    ) -> _ModelT:
+        response = self._request("GET", path, params=params)
+        return _parse(model, response)
+
+    def _post_model(self, path: str, body: dict[str, Any], idempotency_key: str | None) -> Record:
+        # Every write carries a key, which is what makes retrying a POST safe: a replay returns
+        # the first attempt's stored response instead of creating a duplicate.
+        key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
+        _check_idempotency_key(key)
+        response = self._request("POST", path, json=body, idempotency_key=key)
+        return _parse(Record, response)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: list[tuple[str, str]] | None = None,
+        json: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        headers = {
+            "Authorization": f"Bearer {self._api_key.get_secret_value()}",
+            "Lightfield-Version": API_VERSION,
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+        }
+        if json is not None:
+            headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+
+        attempts = self._max_retries + 1
+        for attempt in range(attempts):
+            retries_left = attempt < self._max_retries
+            with self._lock:
+                self._request_count += 1
+            headers["X-Stainless-Retry-Count"] = str(attempt)
+            started = time.perf_counter()
+            try:
+                response = self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+            except httpx.TransportError as exc:
+                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                if retries_left:
+                    self._sleep(self._backoff(attempt))
+                    continue
+                raise _connection_error(exc, method, path) from exc
+            except httpx.RequestError as exc:  # e.g. a decoding error: retrying will not help
+                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                raise _connection_error(exc, method, path) from exc
+
+            level = logging.INFO if response.status_code < 500 else logging.WARNING
+            self._log(method, path, response.status_code, started, attempt, level)
+            self._remember_rate_limit(response.headers)
+            if response.is_success:
+                return response
+
+            error = make_status_error(
+                response.status_code,
+                response.content,
+                response.headers,
+                idempotency_key=idempotency_key,
+                secrets=(self._api_key.get_secret_value(),),
+                now=self._clock(),
+            )
+            if not retries_left or not _should_retry(response):
+                raise error
+            if error.retry_after is not None and error.retry_after > self._max_retry_after:
+                # Waiting longer would leave a person staring at a spinner; let the page say
+                # "try again in N seconds" instead.
+                raise error
+            delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            self._sleep(delay)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        """Return the delay before retry number ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
+        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * self._random())
+
+    def _remember_rate_limit(self, headers: httpx.Headers) -> None:
+        limit = _int_or_none(headers.get("x-ratelimit-limit"))
+        remaining = _int_or_none(headers.get("x-ratelimit-remaining"))
+        reset = _float_or_none(headers.get("x-ratelimit-reset"))
+        if limit is not None or remaining is not None or reset is not None:
+            self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
+
+    def _log(
+        self,
+        method: str,
+        path: str,
+        outcome: int | str,
+        started: float,
+        attempt: int,
+        level: int,
+    ) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.log(
+            level,
+            "%s %s -> %s in %.0f ms (attempt %d/%d)",
+            method,
+            path,
+            outcome,
+            elapsed_ms,
+            attempt + 1,
+            self._max_retries + 1,
+        )
+
+
+def _default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
+    """Return an in-process transport to a WSGI app (the embedded sandbox) or a pooled one."""
+    if wsgi_app is not None:
+        return httpx.WSGITransport(app=wsgi_app)
+    return httpx.HTTPTransport(limits=DEFAULT_LIMITS, retries=0)
+
+
+def _item_path(collection: str, id: str) -> str:
+    """Return ``collection/<id>`` with the id encoded so it can never change the path."""
+    # quote() leaves "." alone and httpx collapses dot segments, so ".." would climb a level.
+    if not id or id in {".", ".."}:
+        raise ValueError(f"Invalid record id {id!r}.")
+    return f"{collection}/{quote(id, safe='')}"
+
+
+def _check_idempotency_key(key: str) -> None:
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not (key.isascii() and key.isprintable()):
+        raise ValueError(
+            f"Idempotency keys must be 1-{IDEMPOTENCY_KEY_MAX} printable ASCII characters."
+        )
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    override = response.headers.get("x-should-retry", "").strip().lower()
+    if override in {"true", "false"}:
+        return override == "true"
+    return response.status_code in _RETRYABLE_STATUSES or response.status_code >= 500
+
+
+def _connection_error(exc: httpx.RequestError, method: str, path: str) -> APIConnectionError:
+    # Name the httpx class, not str(exc): its text is not ours to vet for what it may contain.
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"The CRM API did not respond in time ({method} {path}).")
+    return APIConnectionError(
+        f"Could not reach the CRM API ({method} {path}: {type(exc).__name__})."
+    )
+
+
+def _parse(model: type[_ModelT], response: httpx.Response) -> _ModelT:
+    request_id = response.headers.get("x-request-id")
+    try:
+        payload = response.json()
+    except ValueError as exc:
+        raise CRMResponseError(
+            f"The CRM API answered {response.status_code} with a body that is not JSON.",
+            status_code=response.status_code,
+            request_id=request_id,
+        ) from exc
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        # Report where the payload broke the contract, never the values (they may be PII).
+        where = ", ".join(".".join(map(str, e["loc"])) or "body" for e in exc.errors()[:3])
+        raise CRMResponseError(
+            f"The CRM API answered {response.status_code} with an unexpected "
+            f"{model.__name__} payload (at {where}).",
+            status_code=response.status_code,
+            request_id=request_id,
+        ) from exc
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _float_or_none(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,356 @@
+"""Typed, frozen views of Lightfield payloads that tolerate keys and values they do not know."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "AuthInfo",
+    "Definitions",
+    "FieldDefinition",
+    "FieldValue",
+    "Filter",
+    "FilterOperator",
+    "Page",
+    "RateLimit",
+    "Record",
+    "Relationship",
+    "RelationshipDefinition",
+    "SelectOption",
+    "TypeConfiguration",
+    "ValueType",
+]
+
+UNKNOWN_VALUE_TYPE: Final = "UNKNOWN"
+
+
+class ValueType(StrEnum):
+    """Name the value types a Lightfield field can have (the spec's ``valueType`` enum)."""
+
+    ADDRESS = "ADDRESS"
+    CHECKBOX = "CHECKBOX"
+    CURRENCY = "CURRENCY"
+    DATETIME = "DATETIME"
+    EMAIL = "EMAIL"
+    FULL_NAME = "FULL_NAME"
+    MARKDOWN = "MARKDOWN"
+    MULTI_SELECT = "MULTI_SELECT"
+    NUMBER = "NUMBER"
+    SINGLE_SELECT = "SINGLE_SELECT"
+    SOCIAL_HANDLE = "SOCIAL_HANDLE"
+    TELEPHONE = "TELEPHONE"
+    TEXT = "TEXT"
+    URL = "URL"
+    HTML = "HTML"
+
+
+def _known_type(value_type: str) -> ValueType | None:
+    try:
+        return ValueType(value_type)
+    except ValueError:
+        return None
+
+
+def _lenient_datetime(value: object) -> datetime | None:
+    """Parse an ISO-8601 timestamp, returning None instead of failing the whole record."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    # Lightfield stores UTC; a timestamp without an offset is read as UTC so comparisons work.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _lowercase(value: object) -> str:
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _string_tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(item) for item in value if item is not None)
+    return ()
+
+
+def _mapping_or_empty(value: object) -> object:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _none_as(default: object) -> BeforeValidator:
+    """Build a validator that reads an explicit JSON null as ``default``."""
+    return BeforeValidator(lambda value: default if value is None else value)
+
+
+_AS_MAPPING = BeforeValidator(_mapping_or_empty)
+LenientDatetime = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
+LowercaseStr = Annotated[str, BeforeValidator(_lowercase)]
+StringTuple = Annotated[tuple[str, ...], BeforeValidator(_string_tuple)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="ignore",
+        populate_by_name=True,
+        alias_generator=to_camel,
+    )
+
+
+class FieldValue(_Model):
+    """Hold one field of a record as read: its ``valueType`` and raw ``value``."""
+
+    value_type: str = UNKNOWN_VALUE_TYPE
+    value: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerate_odd_entries(cls, data: object) -> object:
+        # One malformed field must not make the whole record unreadable: keep what we can and
+        # mark the type unknown so the UI renders it read-only and never sends it back.
+        if isinstance(data, FieldValue):
+            return data
+        if not isinstance(data, Mapping):
+            return {"valueType": UNKNOWN_VALUE_TYPE, "value": data}
+        value_type = data.get("valueType", data.get("value_type"))
+        return {
+            "valueType": value_type if isinstance(value_type, str) else UNKNOWN_VALUE_TYPE,
+            "value": data.get("value"),
+        }
+
+    @property
+    def known_type(self) -> ValueType | None:
+        """Return the value type as a ``ValueType``, or None when this client does not know it."""
+        return _known_type(self.value_type)
+
+
+class Relationship(_Model):
+    """Hold the ids a record links to under one relationship key."""
+
+    cardinality: LowercaseStr = ""
+    object_type: str | None = None
+    values: StringTuple = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tolerate_bare_values(cls, data: object) -> object:
+        if isinstance(data, (Relationship, Mapping)):
+            return data
+        return {"values": data}
+
+    @property
+    def is_many(self) -> bool:
+        """Return whether the relationship holds several ids (``has_many``)."""
+        return self.cardinality == "has_many"
+
+
+class Record(_Model):
+    """Hold one contact, account, opportunity or member as returned by the API."""
+
+    id: str
+    created_at: LenientDatetime = None
+    updated_at: LenientDatetime = None
+    # The edit form compares this verbatim to detect a concurrent update, so keep the exact
+    # string the API sent rather than a re-serialised datetime.
+    updated_at_raw: str | None = None
+    http_link: str | None = None
+    external_id: str | None = None
+    fields: Annotated[dict[str, FieldValue], _AS_MAPPING] = Field(default_factory=dict)
+    relationships: Annotated[dict[str, Relationship], _AS_MAPPING] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw_updated_at(cls, data: object) -> object:
+        if not isinstance(data, Mapping) or "updatedAtRaw" in data or "updated_at_raw" in data:
+            return data
+        raw = data.get("updatedAt", data.get("updated_at"))
+        if isinstance(raw, datetime):
+            raw = raw.isoformat()
+        return {**data, "updatedAtRaw": raw if isinstance(raw, str) else None}
+
+    def value(self, key: str, default: Any = None) -> Any:
+        """Return the value of field ``key``, or ``default`` when it is missing or unset."""
+        field = self.fields.get(key)
+        return default if field is None or field.value is None else field.value
+
+    def related_ids(self, key: str) -> tuple[str, ...]:
+        """Return the ids linked under relationship ``key`` (empty when there are none)."""
+        relationship = self.relationships.get(key)
+        return relationship.values if relationship is not None else ()
+
+    @property
+    def display_name(self) -> str:
+        """Return a human label: the ``$name`` field, else the first email, else the id."""
+        name = self.value("$name")
+        if isinstance(name, Mapping):
+            parts = (name.get("firstName"), name.get("lastName"))
+            joined = " ".join(str(part).strip() for part in parts if part)
+            if joined.strip():
+                return joined.strip()
+        elif isinstance(name, str) and name.strip():
+            return name.strip()
+        email = self.value("$email")
+        if isinstance(email, list) and email:
+            return str(email[0])
+        if isinstance(email, str) and email:
+            return email
+        return self.id
+
+
+class SelectOption(_Model):
+    """Describe one option of a SINGLE_SELECT or MULTI_SELECT field."""
+
+    id: str
+    label: str
+    description: str | None = None
+    parent_id: str | None = None
+
+
+class TypeConfiguration(_Model):
+    """Hold the type-specific settings of a field definition (options, currency, …)."""
+
+    options: Annotated[tuple[SelectOption, ...], _none_as(())] = ()
+    currency: str | None = None
+    unique: bool | None = None
+    multiple_values: Annotated[bool, _none_as(False)] = False
+    handle_service: str | None = None
+    parent_field_key: str | None = None
+
+
+class FieldDefinition(_Model):
+    """Describe one field of an object type, as the definitions endpoint returns it."""
+
+    id: str | None = None
+    label: str
+    description: str | None = None
+    value_type: str = UNKNOWN_VALUE_TYPE
+    read_only: Annotated[bool, _none_as(False)] = False
+    type_configuration: Annotated[TypeConfiguration, _none_as({})] = TypeConfiguration()
+    slug: str | None = None
+    system: bool | None = None
+
+    @property
+    def known_type(self) -> ValueType | None:
+        """Return the value type as a ``ValueType``, or None when this client does not know it."""
+        return _known_type(self.value_type)
+
+    def option_label(self, option_id: str) -> str | None:
+        """Return the label of select option ``option_id``, or None if there is no such option."""
+        return next((o.label for o in self.type_configuration.options if o.id == option_id), None)
+
+
+class RelationshipDefinition(_Model):
+    """Describe one relationship of an object type."""
+
+    id: str | None = None
+    label: str
+    description: str | None = None
+    cardinality: LowercaseStr = ""
+    object_type: str | None = None
+    slug: str | None = None
+
+
+class Definitions(_Model):
+    """Hold the field and relationship schema of one object type."""
+
+    object_type: str
+    field_definitions: Annotated[dict[str, FieldDefinition], _AS_MAPPING] = Field(
+        default_factory=dict
+    )
+    relationship_definitions: Annotated[dict[str, RelationshipDefinition], _AS_MAPPING] = Field(
+        default_factory=dict
+    )
+
+    def option_label(self, field_key: str, option_id: str) -> str | None:
+        """Return the label of option ``option_id`` of field ``field_key``, or None."""
+        definition = self.field_definitions.get(field_key)
+        return definition.option_label(option_id) if definition is not None else None
+
+
+class Page(_Model):
+    """Hold one page of a list endpoint, plus the ``limit``/``offset`` that produced it."""
+
+    object: str = "list"
+    data: tuple[Record, ...] = ()
+    total_count: int = 0
+    limit: int | None = None
+    offset: int | None = None
+
+    @property
+    def has_next(self) -> bool:
+        """Return whether another page probably follows (a full page, and fewer than the total)."""
+        if self.limit is None or self.offset is None:
+            return False
+        # totalCount can drift between pages; a short page is the reliable end marker.
+        return len(self.data) >= self.limit and self.offset + len(self.data) < self.total_count
+
+
+class AuthInfo(_Model):
+    """Describe the API key in use, as ``GET /v1/auth/validate`` reports it."""
+
+    active: bool
+    token_type: str | None = None
+    subject_type: str | None = None
+    scopes: StringTuple = ()
+
+    @property
+    def full_access(self) -> bool:
+        """Return whether the key is unrestricted (the API reports that as no scopes)."""
+        return not self.scopes
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Hold the last ``X-RateLimit-*`` values the API reported."""
+
+    limit: int | None
+    remaining: int | None
+    reset: float | None
+
+
+FilterOperator = Literal[
+    "equal",
+    "greaterThan",
+    "greaterThanOrEqual",
+    "lessThan",
+    "lessThanOrEqual",
+    "startsWith",
+    "contains",
+]
+_FILTER_OPERATORS: Final = frozenset(get_args(FilterOperator))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Express one list filter, sent as ``key[operator]=value`` (``key[-operator]`` to negate)."""
+
+    key: str
+    operator: FilterOperator
+    value: str
+    negate: bool = False
+
+    def __post_init__(self) -> None:
+        if self.operator not in _FILTER_OPERATORS:
+            allowed = ", ".join(sorted(_FILTER_OPERATORS))
+            raise ValueError(f"Unknown filter operator {self.operator!r}; use one of {allowed}.")
+        if not self.key or any(c in self.key for c in "[]"):
+            raise ValueError(f"Invalid filter key {self.key!r}.")
+
+    def to_query(self) -> tuple[str, str]:
+        """Return the query parameter as a ``(name, value)`` pair."""
+        sign = "-" if self.negate else ""
+        return f"{self.key}[{sign}{self.operator}]", self.value
