@@ -1,0 +1,106 @@
+"""Run the sandbox as a standalone HTTP server: `python -m sandbox --port 8001`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
+
+from sandbox.app import make_app
+from sandbox.config import DEFAULT_API_KEY, SandboxConfig
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+DEFAULT_DB = Path("var") / "sandbox.sqlite3"
+
+
+def serve(host: str, port: int, config: SandboxConfig) -> None:
+    """Serve the sandbox on a threaded server until interrupted."""
+    app = make_app(config)
+    server = make_server(host, port, app, threaded=True)
+    # One line, flushed, so that scripts (and the conformance test) can wait for it.
+    print(f"Lightfield sandbox listening on http://{host}:{server.port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def add_arguments(parser: argparse.ArgumentParser, *, default_db: Path = DEFAULT_DB) -> None:
+    """Declare the sandbox's command-line options (shared with `manage.py sandbox`)."""
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY)
+    parser.add_argument(
+        "--db", type=Path, default=default_db, help="SQLite file or :memory: (default %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=SandboxConfig.seed)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--error-rate", type=float, default=0.0, help="share of requests answered 500/503"
+    )
+    parser.add_argument(
+        "--timeout-rate", type=float, default=0.0, help="share of requests that hang first"
+    )
+    parser.add_argument("--timeout-seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--rate-limit", type=float, default=25.0, help="requests/second per category; 0 = off"
+    )
+    parser.add_argument(
+        "--list-lag", type=float, default=0.0, help="seconds before writes show in lists"
+    )
+    parser.add_argument(
+        "--wrapped-errors", action="store_true", help='wrap error bodies as {"error": {...}}'
+    )
+    parser.add_argument("--reset", action="store_true", help="delete the database and re-seed")
+
+
+def config_from_options(options: Mapping[str, Any]) -> SandboxConfig:
+    """Build a config from parsed options, deleting the database first when asked to reset."""
+    db = str(options["db"])
+    if db != ":memory:":
+        path = Path(db)
+        if options.get("reset"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return SandboxConfig(
+        db_path=db,
+        api_key=options["api_key"],
+        seed=options["seed"],
+        latency=options["latency"],
+        error_rate=options["error_rate"],
+        timeout_rate=options["timeout_rate"],
+        timeout_seconds=options["timeout_seconds"],
+        rate_limit=options["rate_limit"] or None,
+        list_lag=options["list_lag"],
+        wrapped_errors=options["wrapped_errors"],
+    )
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "python -m sandbox",
+    default_db: Path = DEFAULT_DB,
+) -> int:
+    """Parse the command line and serve until interrupted."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
+    add_arguments(parser, default_db=default_db)
+    options = parser.parse_args(argv)
+    try:
+        config = config_from_options(vars(options))
+    except ValueError as exc:
+        parser.error(str(exc))
+    serve(options.host, options.port, config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

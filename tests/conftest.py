@@ -1,0 +1,130 @@
+"""Fixtures shared by the whole suite: a seeded sandbox and a dashboard client wired to it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from django.core.cache import cache
+
+from contacts_ui import services
+from contacts_ui.crm.client import LightfieldClient
+from sandbox.app import make_app
+from sandbox.config import SandboxConfig
+
+SANDBOX_KEY = "sk_sandbox_demo"
+SANDBOX_URL = "http://sandbox.local"
+
+
+def no_sleep(_seconds: float) -> None:
+    """Stand in for time.sleep so no test ever waits."""
+
+
+@pytest.fixture(scope="session")
+def seeded_sandbox_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed the demo workspace once per run; tests copy the file so writes stay private."""
+    path = tmp_path_factory.mktemp("sandbox-seed") / "sandbox.sqlite3"
+    app = make_app(SandboxConfig(db_path=path, rate_limit=None))
+    close = getattr(app, "close", None)
+    if callable(close):
+        close()
+    return path
+
+
+@pytest.fixture
+def sandbox_db(seeded_sandbox_db: Path, tmp_path: Path) -> Path:
+    """Give a test its own copy of the seeded sandbox database."""
+    path = tmp_path / "sandbox.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{seeded_sandbox_db}{suffix}")
+        if source.exists():
+            shutil.copy(source, Path(f"{path}{suffix}"))
+    return path
+
+
+@pytest.fixture
+def make_sandbox(sandbox_db: Path) -> Callable[..., object]:
+    """Build a sandbox app on the test's database with any config overrides."""
+
+    def build(**overrides: object) -> object:
+        options: dict[str, object] = {"db_path": sandbox_db, "rate_limit": None} | overrides
+        return make_app(SandboxConfig(**options))  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+def sandbox_app(make_sandbox: Callable[..., object]) -> object:
+    """Return a sandbox app with the demo workspace and no rate limit."""
+    return make_sandbox()
+
+
+def install_client(client: LightfieldClient) -> Iterator[LightfieldClient]:
+    """Make the dashboard use ``client`` for the duration of a test, with a cold cache."""
+    previous = services.use_client(client)
+    cache.clear()
+    try:
+        yield client
+    finally:
+        services.use_client(previous)
+        cache.clear()
+        client.close()
+
+
+@pytest.fixture
+def crm(sandbox_app: object) -> Iterator[LightfieldClient]:
+    """Wire the dashboard to the embedded sandbox through the real client, as `make run` does."""
+    client = LightfieldClient(
+        api_key=SANDBOX_KEY,
+        base_url=SANDBOX_URL,
+        transport=httpx.WSGITransport(app=sandbox_app),
+        sleep=no_sleep,
+    )
+    yield from install_client(client)
+
+
+def free_port() -> int:
+    """Return a TCP port on the loopback interface that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def standalone_sandbox(sandbox_db: Path) -> Iterator[str]:
+    """Run `manage.py sandbox` as its own process on a free port; yield its base URL."""
+    import subprocess
+    import sys
+    import time
+
+    repo = Path(__file__).resolve().parent.parent
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "sandbox", "--port", str(port), "--db", str(sandbox_db),
+         "--rate-limit", "0"],
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/v1/auth/validate", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the sandbox did not start: {process.stderr.read().decode()}"  # type: ignore[union-attr]
+                    ) from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
