@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import UTC, datetime
 
 from django.core.cache import cache
 
 from contacts_ui.crm.client import LightfieldClient
-from contacts_ui.crm.models import Definitions
+from contacts_ui.crm.models import Definitions, Record
 from dashboard.config import AppSettings, CRMBackend, get_settings
 
 logger = logging.getLogger(__name__)
@@ -65,9 +66,13 @@ def use_client(client: LightfieldClient | None) -> LightfieldClient | None:
     return previous
 
 
+def backend_name() -> str:
+    """Return the configured backend's name, to keep cache keys of different CRMs apart."""
+    return str(get_settings().CRM_BACKEND)
+
+
 def _definitions_cache_key(object_type: str) -> str:
-    app_settings = get_settings()
-    return f"crm:{app_settings.CRM_BACKEND}:definitions:{object_type}:v1"
+    return f"crm:{backend_name()}:definitions:{object_type}:v1"
 
 
 def _fetch_definitions(object_type: str) -> Definitions:
@@ -92,6 +97,36 @@ def get_definitions(object_type: str = "contacts") -> Definitions:
 def refresh_definitions(object_type: str = "contacts") -> Definitions:
     """Fetch an object type's definitions now and store them for the configured TTL."""
     definitions = _fetch_definitions(object_type)
-    cache.set(_definitions_cache_key(object_type), definitions, get_settings().DEFINITIONS_CACHE_SECONDS)
-    logger.info("refreshed %s definitions (%d fields)", object_type, len(definitions.field_definitions))
+    cache.set(
+        _definitions_cache_key(object_type), definitions, get_settings().DEFINITIONS_CACHE_SECONDS
+    )
+    logger.info(
+        "refreshed %s definitions (%d fields)", object_type, len(definitions.field_definitions)
+    )
     return definitions
+
+
+# A contact page read twice within this window is served from the cache: people flip between
+# the list and a contact, and the whole team shares one rate limit. The page says how old it is.
+CONTACT_CACHE_SECONDS = 60
+
+
+def _contact_cache_key(contact_id: str) -> str:
+    return f"crm:{backend_name()}:contact:{contact_id}"
+
+
+def get_contact(contact_id: str, *, refresh: bool = False) -> tuple[Record, datetime]:
+    """Return a contact and when it was fetched, from a short-lived cache unless ``refresh``."""
+    if not refresh:
+        cached = cache.get(_contact_cache_key(contact_id))
+        if cached is not None:
+            return cached
+    record = get_client().get_contact(contact_id)
+    return remember_contact(record)
+
+
+def remember_contact(record: Record) -> tuple[Record, datetime]:
+    """Cache a contact just read or written, so the next page view needs no upstream call."""
+    entry = (record, datetime.now(UTC))
+    cache.set(_contact_cache_key(record.id), entry, CONTACT_CACHE_SECONDS)
+    return entry

@@ -4,49 +4,64 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from contacts_ui import services
+from contacts_ui import audit, related, relationships, results, services
+from contacts_ui.columns import Column, available_columns, columns_for, reset_columns, save_columns
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, Record
-from contacts_ui.fields import EMPTY, display_text
-from contacts_ui.views.errors import crm_error_response, forbidden
+from contacts_ui.fields import EMPTY, DisplayContext, display_html
+from contacts_ui.roles import Role, require_role
+from contacts_ui.search import (
+    FILTER_PREFIX,
+    PAGE_PARAM,
+    ListQuery,
+    filter_fields,
+    parse_list_query,
+    unfilterable_labels,
+)
+from contacts_ui.views.errors import crm_error_response
 
-PAGE_PARAM = "page"
 PAGE_SIZE = 25
-LIST_COLUMNS = ("$email", "$phone", "$title")
+PAGE_WINDOW = 2  # page numbers shown either side of the current one
+FROM_PARAM = "from"
+# Set by a successful create/edit, read once by the contact page (to tell an embedding portal).
+JUST_SAVED_SESSION_KEY = "contacts.just_saved"
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    name: str
+    cells: tuple[SafeString, ...]
 
 
 @dataclass(frozen=True)
 class DisplayField:
     key: str
     label: str
-    text: str
+    html: SafeString
     read_only: bool
     system: bool
 
 
-@dataclass(frozen=True)
-class ContactRow:
-    id: str
-    name: str
-    cells: tuple[str, ...]
-    updated_at: datetime | None
-
-
-def _signed_in(request: HttpRequest) -> bool:
-    return bool(getattr(request, "user", None) and request.user.is_authenticated)
+def _display_context(*, compact: bool) -> DisplayContext:
+    return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now(), compact=compact)
 
 
 def _parse_page(raw: str | None) -> int | None:
-    """Return the page number asked for, or None when the value is not a positive integer."""
+    """Return the page number asked for, or None when it is not a positive integer."""
     if raw is None:
         return 1
     try:
@@ -56,75 +71,236 @@ def _parse_page(raw: str | None) -> int | None:
     return number if number >= 1 else None
 
 
-def _page_url(number: int) -> str:
-    return f"{reverse('contacts:list')}?{urlencode({PAGE_PARAM: number})}"
+def _list_url(querystring: str) -> str:
+    base = reverse("contacts:list")
+    return f"{base}?{querystring}" if querystring else base
 
 
-def _contact_name(record: Record) -> str:
-    name = display_text("FULL_NAME", record.value("$name"))
-    if name != EMPTY:
-        return name
-    email = display_text("EMAIL", record.value("$email"))
-    return email if email != EMPTY else "(no name)"
+def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int | None, str]]:
+    """Return the window of page numbers around ``page`` (None marks a gap)."""
+    numbers = {1, last_page, *range(page - PAGE_WINDOW, page + PAGE_WINDOW + 1)}
+    shown = sorted(n for n in numbers if 1 <= n <= last_page)
+    links: list[tuple[int | None, str]] = []
+    for index, number in enumerate(shown):
+        if index and number - shown[index - 1] > 1:
+            links.append((None, ""))
+        links.append((number, _list_url(query.querystring(page=number))))
+    return links
 
 
-def _cell(record: Record, key: str, definitions: Definitions) -> str:
-    field = record.fields.get(key)
-    definition = definitions.field_definitions.get(key)
+def _relationship_ids(records: list[Record], keys: list[str], definitions: Definitions):  # type: ignore[no-untyped-def]
+    for record in records:
+        for key in keys:
+            relationship = record.relationships.get(key)
+            definition = definitions.relationship_definitions.get(key)
+            object_type = (relationship and relationship.object_type) or (
+                definition.object_type if definition else None
+            )
+            for related_id in record.related_ids(key):
+                yield (object_type or "unknown", related_id)
+
+
+def _names_html(
+    ids: tuple[str, ...],
+    names: dict[str, related.RelatedName],
+    filter_param: str | None,
+    *,
+    compact: bool,
+) -> SafeString:
+    """Render related records by name: in the list as links that filter by them."""
+    if not ids:
+        return format_html('<span class="empty">{}</span>', EMPTY)
+    items = []
+    for related_id in ids:
+        name = names.get(related_id)
+        label = name.name if name else related_id
+        if filter_param and compact:
+            url = _list_url(urlencode({filter_param: related_id}))
+            items.append((url, label, ""))
+        elif name and name.http_link:
+            items.append((name.http_link, label, "noopener noreferrer"))
+        else:
+            items.append(("", label, ""))
+    return format_html_join(
+        ", ",
+        "{}",
+        (
+            (
+                format_html('<a href="{}" rel="{}">{}</a>', url, rel, label)
+                if url
+                else format_html("{}", label),
+            )
+            for url, label, rel in items
+        ),
+    )
+
+
+def _cell(
+    record: Record,
+    column: Column,
+    definitions: Definitions,
+    names: dict[str, related.RelatedName],
+    context: DisplayContext,
+) -> SafeString:
+    if column.kind == "meta":
+        raw = record.updated_at_raw if column.source_key == "updatedAt" else record.created_at
+        return display_html("DATETIME", raw, None, context)
+    if column.kind == "relationship":
+        key = column.source_key
+        definition = definitions.relationship_definitions.get(key)
+        param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
+        return _names_html(record.related_ids(key), names, param, compact=True)
+    field = record.fields.get(column.key)
     if field is None:
-        return EMPTY
-    return display_text(field.value_type, field.value, definition)
+        return display_html("TEXT", None)
+    return display_html(
+        field.value_type, field.value, definitions.field_definitions.get(column.key), context
+    )
 
 
+def _relationship_filter_names(params: QueryDict, definitions: Definitions) -> dict[str, str]:
+    """Return names for the ids that relationship filters in the query string point at."""
+    wanted = []
+    for name in params:
+        key = name[len(FILTER_PREFIX) :] if name.startswith(FILTER_PREFIX) else None
+        definition = definitions.relationship_definitions.get(key or "")
+        if definition and definition.object_type and params.get(name):
+            wanted.append((definition.object_type, params[name]))
+    return {i: n.name for i, n in related.resolve(wanted).items()}
+
+
+@require_role(Role.VIEWER)
+@vary_on_headers("HX-Request")
 def contact_list(request: HttpRequest) -> HttpResponse:
-    """Show one page of 25 contacts with the total and previous/next links."""
-    if not _signed_in(request):
-        return forbidden(request, "Sign in through your company's SSO to see contacts.")
+    """Show one page of contacts: search, filters, chosen columns, and page links."""
     page_number = _parse_page(request.GET.get(PAGE_PARAM))
     if page_number is None:
-        return HttpResponseRedirect(_page_url(1))
+        corrected = request.GET.copy()
+        corrected[PAGE_PARAM] = "1"
+        return HttpResponseRedirect(_list_url(corrected.urlencode()))
     try:
         definitions = services.get_definitions("contacts")
+        owner_names = _relationship_filter_names(request.GET, definitions)
+        owners = [(m.id, m.display_name) for m in related.members()]
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+
+    tz = timezone.get_current_timezone()
+    query = parse_list_query(request.GET, definitions, tz, owner_names)
+    try:
         page = services.get_client().list_contacts(
-            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, filters=query.filters
         )
     except CRMError as exc:
         return crm_error_response(request, exc)
 
     last_page = max(1, math.ceil(page.total_count / PAGE_SIZE))
     if page_number > last_page:
-        return HttpResponseRedirect(_page_url(last_page))
+        return HttpResponseRedirect(_list_url(query.querystring(page=last_page)))
 
-    columns = [
-        definitions.field_definitions[key].label if key in definitions.field_definitions else key
-        for key in LIST_COLUMNS
-    ]
+    columns = columns_for(request.user, definitions)
+    records = list(page.data)
+    relationship_keys = [c.source_key for c in columns if c.kind == "relationship"]
+    try:
+        names = related.resolve(_relationship_ids(records, relationship_keys, definitions))
+    except CRMError:
+        names = {}
+    context = _display_context(compact=True)
     rows = [
-        ContactRow(
-            id=record.id,
-            name=_contact_name(record),
-            cells=tuple(_cell(record, key, definitions) for key in LIST_COLUMNS),
-            updated_at=record.updated_at,
+        Row(
+            record.id,
+            record.display_name,
+            tuple(_cell(record, column, definitions, names, context) for column in columns),
         )
-        for record in page.data
+        for record in records
     ]
+    here = query.querystring(page=page_number)
+    results.remember_page(
+        request.user.pk, query.state_key, page_number, last_page, [(r.id, r.name) for r in rows]
+    )
     first_index = (page_number - 1) * PAGE_SIZE + 1 if rows else 0
-    context: dict[str, Any] = {
+    page_context: dict[str, Any] = {
         "rows": rows,
         "columns": columns,
+        "query": query,
+        "here": here,
         "total": page.total_count,
         "first_index": first_index,
         "last_index": first_index + len(rows) - 1 if rows else 0,
         "page_number": page_number,
         "last_page": last_page,
-        "previous_url": _page_url(page_number - 1) if page_number > 1 else None,
-        "next_url": _page_url(page_number + 1) if page_number < last_page else None,
+        "page_links": _page_links(query, page_number, last_page),
+        "first_url": _list_url(query.querystring(page=1)) if page_number > 1 else None,
+        "previous_url": (
+            _list_url(query.querystring(page=page_number - 1)) if page_number > 1 else None
+        ),
+        "next_url": (
+            _list_url(query.querystring(page=page_number + 1)) if page_number < last_page else None
+        ),
+        "last_url": (
+            _list_url(query.querystring(page=last_page)) if page_number < last_page else None
+        ),
+        "filter_fields": filter_fields(definitions, owners),
+        "unfilterable": unfilterable_labels(definitions),
+        "filter_count": len(query.chips),
+        "all_columns": _column_choices(columns, definitions),
     }
-    return render(request, "contacts/list.html", context)
+    template = "contacts/list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, page_context)
+
+
+def _column_choices(columns: list[Column], definitions: Definitions) -> list[tuple[Column, bool]]:
+    """List every column, chosen ones first in their order, for the column picker."""
+    chosen = {column.key for column in columns}
+    rest = [c for c in available_columns(definitions) if c.key not in chosen]
+    return [(c, True) for c in columns] + [(c, False) for c in rest]
+
+
+@require_POST
+@require_role(Role.VIEWER)
+def choose_columns(request: HttpRequest) -> HttpResponse:
+    """Save the person's column choice (or reset it), then go back to the list."""
+    try:
+        definitions = services.get_definitions("contacts")
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+    if "reset" in request.POST:
+        reset_columns(request.user)
+    else:
+        keys = request.POST.getlist("column")
+        move = request.POST.get("move", "")
+        if ":" in move:
+            keys = _move(keys, *move.rsplit(":", 1))
+        save_columns(request.user, keys, definitions)
+    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=_list_url("")))
+
+
+def _move(keys: list[str], key: str, direction: str) -> list[str]:
+    if key not in keys:
+        return keys
+    index = keys.index(key)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(keys):
+        keys[index], keys[target] = keys[target], keys[index]
+    return keys
+
+
+def _safe_next(candidate: str | None, *, fallback: str) -> str:
+    """Return ``candidate`` when it is a path on this site, else ``fallback``."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=None)
+    ):
+        return candidate
+    return fallback
 
 
 def _display_fields(record: Record, definitions: Definitions) -> list[DisplayField]:
-    """List every field the definitions know, then any extra the record carries; system first."""
+    """List every field the definitions know, then any extra the record carries."""
+    context = _display_context(compact=False)
     keys = list(definitions.field_definitions)
     keys += [key for key in record.fields if key not in definitions.field_definitions]
     shown = []
@@ -136,45 +312,92 @@ def _display_fields(record: Record, definitions: Definitions) -> list[DisplayFie
             DisplayField(
                 key=key,
                 label=definition.label if definition else key,
-                text=display_text(value_type, field.value if field else None, definition),
-                read_only=bool(definition and definition.read_only) or definition is None,
+                html=display_html(value_type, field.value if field else None, definition, context),
+                read_only=definition is None or definition.read_only,
                 system=key.startswith("$"),
             )
         )
-    shown.sort(key=lambda item: not item.system)
     return shown
 
 
+@require_role(Role.VIEWER)
 def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
-    """Show every field of one contact as readable text, grouped system then custom."""
-    if not _signed_in(request):
-        return forbidden(request, "Sign in through your company's SSO to see contacts.")
+    """Show every field of one contact, grouped, with its relationships by name."""
     try:
         definitions = services.get_definitions("contacts")
-        record = services.get_client().get_contact(contact_id)
+        record, fetched_at = services.get_contact(contact_id, refresh="refresh" in request.GET)
     except CRMError as exc:
         return crm_error_response(request, exc)
 
     fields = _display_fields(record, definitions)
-    relationships = [
-        {
-            "key": key,
-            "label": (
-                definitions.relationship_definitions[key].label
-                if key in definitions.relationship_definitions
-                else key
-            ),
-            "cardinality": relationship.cardinality,
-            "ids": relationship.values,
-        }
-        for key, relationship in record.relationships.items()
-    ]
+    from_query = request.GET.get(FROM_PARAM, "")
+    where = results.position(request.user.pk, from_query, record.id) if from_query else None
+    refresh_params = QueryDict(mutable=True)
+    if from_query:
+        refresh_params[FROM_PARAM] = from_query
+    refresh_params["refresh"] = "1"
     context = {
         "record": record,
-        "name": _contact_name(record),
+        "name": record.display_name,
         "system_fields": [field for field in fields if field.system],
         "custom_fields": [field for field in fields if not field.system],
-        "relationships": relationships,
-        "fetched_at": timezone.now(),
+        # The relationships panel (and the outcome a plain form post left for it).
+        **relationships.panel_context(request, record, definitions, from_query=from_query),
+        "fetched_at": fetched_at,
+        "fetched_seconds": max(0, int((timezone.now() - fetched_at).total_seconds())),
+        "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
+        "position": where,
+        "back_url": _list_url(where.back_query if where else from_query),
+        "from_query": from_query,
+        "history": audit.history(record.id),
+        "just_saved": request.session.pop(JUST_SAVED_SESSION_KEY, None) == record.id,
     }
     return render(request, "contacts/detail.html", context)
+
+
+@require_role(Role.VIEWER)
+def step(request: HttpRequest) -> HttpResponse:
+    """Open the contact just before or after a page boundary of the person's result set."""
+    from_query = request.GET.get(FROM_PARAM, "")
+    direction = request.GET.get("dir")
+    state_key, page = results.split_from(from_query)
+    target_page = page + 1 if direction == "next" else page - 1
+    if direction not in {"next", "previous"} or target_page < 1:
+        return HttpResponseRedirect(_list_url(from_query))
+    target_query = results.with_page(state_key, target_page)
+    remembered = results.recall_page(request.user.pk, state_key, target_page)
+    if remembered is None:
+        try:
+            definitions = services.get_definitions("contacts")
+            query = parse_list_query(
+                QueryDict(state_key), definitions, timezone.get_current_timezone()
+            )
+            page_data = services.get_client().list_contacts(
+                limit=PAGE_SIZE, offset=(target_page - 1) * PAGE_SIZE, filters=query.filters
+            )
+        except CRMError as exc:
+            return crm_error_response(request, exc)
+        last_page = max(1, math.ceil(page_data.total_count / PAGE_SIZE))
+        rows = [(r.id, r.display_name) for r in page_data.data]
+        results.remember_page(request.user.pk, state_key, target_page, last_page, rows)
+    else:
+        _, rows = remembered
+    if not rows:
+        return HttpResponseRedirect(_list_url(target_query))
+    target_id = rows[0][0] if direction == "next" else rows[-1][0]
+    params = QueryDict(mutable=True)
+    params[FROM_PARAM] = target_query
+    return HttpResponseRedirect(
+        f"{reverse('contacts:detail', args=[target_id])}?{params.urlencode()}"
+    )
+
+
+@require_POST
+@require_role(Role.ADMIN)
+def refresh_definitions(request: HttpRequest) -> HttpResponse:
+    """Fetch the CRM's field definitions again now, then go back to where the person was."""
+    try:
+        services.refresh_definitions("contacts")
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=_list_url("")))

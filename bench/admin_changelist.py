@@ -1,0 +1,124 @@
+"""Time the Django admin changelist of the demo contacts (the anchor for `make bench`).
+
+Copies the sandbox's contacts, accounts and owners into the anchor project's SQLite database
+through the Lightfield client, then requests admin changelist pages in-process. Prints one JSON
+line: {"median_ms": …, "p90_ms": …, "views": …}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(BENCH), str(REPO)]
+
+
+def _load(sandbox_db: Path) -> None:
+    from anchor.people.models import Account, Contact, Member
+
+    from contacts_ui.crm.client import LightfieldClient
+    from sandbox.app import make_app
+    from sandbox.config import SandboxConfig
+
+    app = make_app(SandboxConfig(db_path=sandbox_db, rate_limit=None))
+    with LightfieldClient(
+        api_key="sk_sandbox_demo", base_url="http://sandbox.local", wsgi_app=app
+    ) as crm:
+        members, accounts, contacts = [], [], []
+        offset = 0
+        while True:
+            page = crm.list_members(offset=offset)
+            members += [Member(id=m.id, name=m.display_name) for m in page.data]
+            offset += len(page.data)
+            if len(page.data) < 25:
+                break
+        offset = 0
+        while True:
+            page = crm.list_accounts(offset=offset)
+            accounts += [Account(id=a.id, name=a.display_name) for a in page.data]
+            offset += len(page.data)
+            if len(page.data) < 25:
+                break
+        offset = 0
+        while True:
+            page = crm.list_contacts(offset=offset)
+            for record in page.data:
+                emails, phones = record.value("$email") or [], record.value("$phone") or []
+                account_ids, owner_ids = (
+                    record.related_ids("$account"),
+                    record.related_ids("$owner"),
+                )
+                contacts.append(
+                    Contact(
+                        id=record.id,
+                        name=record.display_name,
+                        email=emails[0] if emails else "",
+                        phone=phones[0] if phones else "",
+                        title=record.value("$title") or "",
+                        account_id=account_ids[0] if account_ids else None,
+                        owner_id=owner_ids[0] if owner_ids else None,
+                        updated_at=record.updated_at,
+                        position=len(contacts),
+                    )
+                )
+            offset += len(page.data)
+            if len(page.data) < 25:
+                break
+    Member.objects.bulk_create(members)
+    Account.objects.bulk_create(accounts)
+    Contact.objects.bulk_create(contacts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sandbox-db", type=Path, required=True)
+    parser.add_argument("--views", type=int, default=100)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="anchor-"))
+    os.environ["ANCHOR_DB"] = str(workdir / "anchor.sqlite3")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "anchor.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0, run_syncdb=True)
+    _load(args.sandbox_db)
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "x")
+    client = Client()
+    client.force_login(admin)
+    client.get("/admin/people/contact/")  # warm templates and the session
+    timings = []
+    for i in range(args.views):
+        started = time.perf_counter()
+        response = client.get(f"/admin/people/contact/?p={1 + i % 80}")
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"admin changelist answered {response.status_code}")
+    ordered = sorted(timings)
+    print(
+        json.dumps(
+            {
+                "median_ms": statistics.median(timings),
+                "p90_ms": ordered[int(0.9 * len(ordered))],
+                "views": args.views,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Names of related records (accounts, opportunities, members), from a shared cache.
+
+A page that shows relationships asks for all the ids it needs at once. Cached names cost
+nothing; the missing ones are fetched concurrently, each id once, and cached for everyone.
+Members come from one cached list (the API offers no filter on them, and there are few).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from contacts_ui import services
+from contacts_ui.crm.errors import CRMError, NotFoundError
+from contacts_ui.crm.models import Record
+
+logger = logging.getLogger(__name__)
+
+NAME_CACHE_SECONDS = 600
+MISSING_CACHE_SECONDS = 60
+MEMBERS_CACHE_SECONDS = 600
+# Enough to overlap a page's lookups without letting one page eat the org's rate limit.
+MAX_CONCURRENT_LOOKUPS = 8
+MAX_MEMBER_PAGES = 40
+
+
+@dataclass(frozen=True)
+class RelatedName:
+    """Hold what a page shows for a related record: its name, and where it lives in the CRM."""
+
+    id: str
+    name: str
+    object_type: str
+    http_link: str | None = None
+    missing: bool = False
+
+
+def _key(record_id: str) -> str:
+    return f"crm:{services.backend_name()}:name:{record_id}"
+
+
+def _members_key() -> str:
+    return f"crm:{services.backend_name()}:members"
+
+
+def _from_record(record: Record, object_type: str) -> RelatedName:
+    return RelatedName(record.id, record.display_name, object_type, record.http_link)
+
+
+def remember(record: Record, object_type: str) -> None:
+    """Cache a related record's name after it was read or written anyway."""
+    cache.set(_key(record.id), _from_record(record, object_type), NAME_CACHE_SECONDS)
+
+
+def members() -> list[Record]:
+    """Return every workspace member, from the cache or by paging through the member list."""
+    cached = cache.get(_members_key())
+    if cached is not None:
+        return cached
+    client = services.get_client()
+    found: list[Record] = []
+    offset = 0
+    for _ in range(MAX_MEMBER_PAGES):
+        page = client.list_members(limit=25, offset=offset)
+        found.extend(page.data)
+        offset += len(page.data)
+        if len(page.data) < 25 or offset >= page.total_count:
+            break
+    cache.set(_members_key(), found, MEMBERS_CACHE_SECONDS)
+    return found
+
+
+def _fetch(object_type: str, record_id: str) -> RelatedName:
+    client = services.get_client()
+    getter = {
+        "account": client.get_account,
+        "opportunity": client.get_opportunity,
+        "contact": client.get_contact,
+        "member": client.get_member,
+    }.get(object_type)
+    if getter is None:
+        return RelatedName(record_id, record_id, object_type, missing=True)
+    try:
+        return _from_record(getter(record_id), object_type)
+    except NotFoundError:
+        return RelatedName(record_id, "(deleted record)", object_type, missing=True)
+
+
+def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
+    """Return the names of the given (object type, id) pairs, fetching only what is not cached.
+
+    A lookup that fails for a reason other than "not found" shows the id rather than failing
+    the whole page: the names are a convenience, the page itself is what the person asked for.
+    """
+    pairs = {record_id: object_type for object_type, record_id in wanted}
+    if not pairs:
+        return {}
+    found: dict[str, RelatedName] = {}
+    keys = {_key(record_id): record_id for record_id in pairs}
+    for key, value in cache.get_many(list(keys)).items():
+        found[keys[key]] = value
+
+    missing_members = [i for i, t in pairs.items() if t == "member" and i not in found]
+    if missing_members:
+        try:
+            by_id = {member.id: member for member in members()}
+        except CRMError:
+            logger.warning("could not list members for owner names", exc_info=True)
+            by_id = {}
+        for record_id in missing_members:
+            if record_id in by_id:
+                found[record_id] = _from_record(by_id[record_id], "member")
+
+    to_fetch = [(pairs[i], i) for i in pairs if i not in found and pairs[i] != "member"]
+    if to_fetch:
+        with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_LOOKUPS, len(to_fetch))) as pool:
+            futures = {i: pool.submit(_fetch, t, i) for t, i in to_fetch}
+        fresh: dict[str, RelatedName] = {}
+        for record_id, future in futures.items():
+            try:
+                fresh[record_id] = future.result()
+            except CRMError:
+                logger.warning("could not fetch the name of %s", record_id, exc_info=True)
+        cache.set_many({_key(i): n for i, n in fresh.items() if not n.missing}, NAME_CACHE_SECONDS)
+        cache.set_many({_key(i): n for i, n in fresh.items() if n.missing}, MISSING_CACHE_SECONDS)
+        found.update(fresh)
+
+    for record_id, object_type in pairs.items():
+        found.setdefault(record_id, RelatedName(record_id, record_id, object_type, missing=True))
+    return found

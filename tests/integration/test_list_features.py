@@ -1,0 +1,183 @@
+"""Search, filters, columns, htmx partials and result navigation, against the sandbox."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.models import Filter
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'class="row-link" href="/contacts/(con_[^/"]+)/', html)
+
+
+def _total(html: str) -> int:
+    match = re.search(r"of ([\d,]+)</p>", html)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def test_an_htmx_request_gets_only_the_results_region(
+    client: Client, crm: LightfieldClient
+) -> None:
+    response = client.get("/contacts/?page=2", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(client: Client, crm: LightfieldClient) -> None:
+    response = client.get(
+        "/contacts/?page=2",
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in response.content
+
+
+def test_search_by_name_narrows_to_names_starting_with_it(
+    client: Client, crm: LightfieldClient
+) -> None:
+    html = client.get("/contacts/?q=Zo").content.decode()
+    expected = crm.list_contacts(filters=[Filter("$name", "startsWith", "Zo")])
+    assert _total(html) == expected.total_count < 2000
+    assert _ids(html) == [r.id for r in expected.data]
+
+
+def test_search_with_an_at_sign_searches_emails(client: Client, crm: LightfieldClient) -> None:
+    email = crm.list_contacts(limit=1).data[0].value("$email")[0]
+    html = client.get("/contacts/", {"q": email}).content.decode()
+    assert _total(html) >= 1
+    assert "Emails containing" in html
+
+
+def test_a_select_filter_by_label_narrows_the_list_and_shows_a_chip(
+    client: Client, crm: LightfieldClient
+) -> None:
+    definitions = crm.contact_definitions()
+    key, definition = next(
+        (k, d) for k, d in definitions.field_definitions.items() if d.value_type == "SINGLE_SELECT"
+    )
+    option = definition.type_configuration.options[0]
+    html = client.get("/contacts/", {f"f.{key}": option.label}).content.decode()
+    expected = crm.list_contacts(filters=[Filter(key, "equal", option.id)]).total_count
+    assert _total(html) == expected
+    assert f"{definition.label} is {option.label}" in html
+    assert f'aria-label="Remove filter: {definition.label} is {option.label}"' in html
+
+
+def test_a_multi_select_filter_is_refused_in_plain_words(
+    client: Client, crm: LightfieldClient
+) -> None:
+    definitions = crm.contact_definitions()
+    key = next(
+        k for k, d in definitions.field_definitions.items() if d.value_type == "MULTI_SELECT"
+    )
+    response = client.get("/contacts/", {f"f.{key}": "opt_x"})
+    assert response.status_code == 200
+    assert "cannot filter on" in response.content.decode()
+    assert _total(response.content.decode()) >= 2000
+
+
+def test_filters_survive_paging(client: Client, crm: LightfieldClient) -> None:
+    html = client.get("/contacts/", {"f.newsletter": "true"}).content.decode()
+    assert 'href="/contacts/?f.newsletter=true&amp;page=2"' in html
+
+
+def test_related_accounts_and_owners_show_by_name_not_id(
+    client: Client, crm: LightfieldClient
+) -> None:
+    html = client.get("/contacts/").content.decode()
+    table = html.split('<table class="records">', 1)[1].split("</table>", 1)[0]
+    cells = re.sub(r'href="[^"]*"', "", table)
+    assert "acc_" not in cells
+    assert "mem_" not in cells
+    record = next(r for r in crm.list_contacts().data if r.related_ids("$account"))
+    account = crm.get_account(record.related_ids("$account")[0])
+    assert account.display_name in html
+
+
+def test_an_account_in_the_list_links_to_its_contacts(
+    client: Client, crm: LightfieldClient
+) -> None:
+    record = next(r for r in crm.list_contacts().data if r.related_ids("$account"))
+    account_id = record.related_ids("$account")[0]
+    html = client.get("/contacts/").content.decode()
+    link = "/contacts/?" + urlencode({"f.$account": account_id})
+    assert f'href="{link}"' in html
+    filtered = client.get(link).content.decode()
+    assert record.id in _ids(filtered) or _total(filtered) > 25
+
+
+def test_a_saved_column_choice_is_used_on_the_next_visit(
+    client: Client, crm: LightfieldClient
+) -> None:
+    response = client.post(
+        "/contacts/columns/", {"column": ["lead-score", "$title"], "next": "/contacts/?page=2"}
+    )
+    assert response["Location"] == "/contacts/?page=2"
+    html = client.get("/contacts/").content.decode()
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', html)
+    assert headers == ["Name", "Lead score", "Job title"]
+
+
+def test_moving_a_column_up_reorders_it(client: Client, crm: LightfieldClient) -> None:
+    client.post("/contacts/columns/", {"column": ["$title", "lead-score"], "move": "lead-score:up"})
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', client.get("/contacts/").content.decode())
+    assert headers == ["Name", "Lead score", "Job title"]
+
+
+def test_unknown_columns_are_dropped_and_defaults_come_back_on_reset(
+    client: Client, crm: LightfieldClient
+) -> None:
+    client.post("/contacts/columns/", {"column": ["bogus", "$title"]})
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', client.get("/contacts/").content.decode())
+    assert headers == ["Name", "Job title"]
+    client.post("/contacts/columns/", {"reset": "1"})
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', client.get("/contacts/").content.decode())
+    assert headers == ["Name", "Email", "Phone", "Job title", "Accounts", "Owner", "Updated"]
+
+
+def test_the_contact_page_links_its_neighbours_in_the_result_set(
+    client: Client, crm: LightfieldClient
+) -> None:
+    ids = _ids(client.get("/contacts/?q=A").content.decode())
+    html = client.get(f"/contacts/{ids[1]}/", {"from": "page=1&q=A"}).content.decode()
+    assert re.search(rf'href="/contacts/{ids[0]}/\?from=page%3D1%26q%3DA"[^>]*rel="prev"', html)
+    assert re.search(rf'href="/contacts/{ids[2]}/\?from=page%3D1%26q%3DA"[^>]*rel="next"', html)
+    assert 'href="/contacts/?page=1&amp;q=A">← Back to contacts' in html
+
+
+def test_stepping_past_the_last_row_opens_the_first_contact_of_the_next_page(
+    client: Client, crm: LightfieldClient
+) -> None:
+    first_page = _ids(client.get("/contacts/").content.decode())
+    html = client.get(f"/contacts/{first_page[-1]}/", {"from": "page=1"}).content.decode()
+    assert 'href="/contacts/step/?from=page%3D1&amp;dir=next"' in html
+    response = client.get("/contacts/step/", {"from": "page=1", "dir": "next"})
+    second_page = crm.list_contacts(offset=25).data
+    assert response["Location"] == f"/contacts/{second_page[0].id}/?from=page%3D2"
+
+
+def test_the_contact_page_shows_relationships_by_name(
+    client: Client, crm: LightfieldClient
+) -> None:
+    record = next(r for r in crm.list_contacts(offset=50).data if r.related_ids("$account"))
+    account = crm.get_account(record.related_ids("$account")[0])
+    html = client.get(f"/contacts/{record.id}/").content.decode()
+    section = html.split('id="relationships"', 1)[1]
+    assert account.display_name in section
+    assert f'href="{account.http_link}"' in section
+
+
+def test_a_junk_page_keeps_the_search_when_it_redirects(
+    client: Client, crm: LightfieldClient
+) -> None:
+    response = client.get("/contacts/", {"q": "Zo", "page": "x"})
+    assert response["Location"] == "/contacts/?q=Zo&page=1"
