@@ -1,0 +1,607 @@
+"""Form fields, one per Lightfield value type, built from a field definition.
+
+Each field follows Django's discipline: ``to_python`` turns what the browser posted into a
+Python value, ``validate`` and the validators check it, and the value reaches the CRM only
+through contacts_ui.fields.convert. Compound values (FULL_NAME, ADDRESS) are MultiValueFields
+over labelled MultiWidgets rendered as a fieldset; multi-value EMAIL/TELEPHONE/URL are rows.
+
+A value the CRM already holds is never re-validated when the person leaves it alone: a local
+phone number the CRM accepted once, or an option that has since been renamed, must not block a
+save of some other field (see ``CRMFieldMixin.show``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+from babel import Locale
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from contacts_ui.crm.models import FieldDefinition, ValueType
+from contacts_ui.fields import widgets as w
+from contacts_ui.fields.display import format_phone, is_empty
+
+# The API's number range (JavaScript's safe integers) and precision for NUMBER and CURRENCY.
+MAX_SAFE_INTEGER = 2**53 - 1
+NUMBER_DECIMAL_PLACES = 2
+# Longer option lists get a filter box (forms.js); short ones are quicker to scan.
+SEARCHABLE_OPTIONS = 10
+EMPTY_CHOICE = ("", "—")
+
+# CLDR names a few codes ISO 3166-1 does not assign (exceptional reservations such as AC or
+# EA, private-use XA/XB/XK, groupings such as EU/UN); the CRM accepts ISO alpha-2 only.
+NOT_ISO_3166_1 = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
+)
+
+# Profile URLs the CRM stores per handle service, and the hosts a pasted profile URL may use.
+PROFILE_URL_TEMPLATES = {
+    "TWITTER": "https://x.com/{}",
+    "LINKEDIN": "https://linkedin.com/in/{}",
+    "FACEBOOK": "https://facebook.com/{}",
+    "INSTAGRAM": "https://www.instagram.com/{}",
+}
+PROFILE_HOSTS = {
+    "TWITTER": ("x.com", "twitter.com"),
+    "LINKEDIN": ("linkedin.com",),
+    "FACEBOOK": ("facebook.com", "fb.com"),
+    "INSTAGRAM": ("instagram.com",),
+}
+SERVICE_NAMES = {
+    "TWITTER": "X (Twitter)",
+    "LINKEDIN": "LinkedIn",
+    "FACEBOOK": "Facebook",
+    "INSTAGRAM": "Instagram",
+}
+_HANDLE = re.compile(r"^@?([A-Za-z0-9_.\-]{1,100})$")
+
+_UNSET: Any = object()
+# Contact data is someone else's: no autofill from the salesperson's own details, and text in
+# right-to-left scripts (Arabic and Hebrew names) shown in its own direction.
+TEXT_ATTRS = {"autocomplete": "off", "dir": "auto"}
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """Carry what a field depends on besides its definition: the viewer's zone and region."""
+
+    tz: tzinfo = UTC
+    region: str = "US"
+
+
+class CRMFieldMixin:
+    """Let a field accept the value the form showed, untouched, without validating it again."""
+
+    shown_raw: Any = _UNSET
+    shown_value: Any = None
+
+    def show(self, value: Any, raw: Any) -> None:
+        """Remember the value shown and what the widget posts for it when left alone."""
+        self.shown_value = value
+        self.shown_raw = raw
+
+    def untouched(self, data: Any) -> bool:
+        """Tell whether ``data`` is exactly what the widget posts for the shown value."""
+        return self.shown_raw is not _UNSET and data == self.shown_raw
+
+    def clean(self, value: Any) -> Any:
+        if self.untouched(value):
+            return self.shown_value
+        return super().clean(value)  # type: ignore[misc]
+
+
+class TextField(CRMFieldMixin, forms.CharField):
+    widget = w.TextInput
+
+
+class MarkdownField(CRMFieldMixin, forms.CharField):
+    widget = w.MarkdownTextarea
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault(
+            "widget",
+            w.MarkdownTextarea(
+                preview_url=reverse_lazy("contacts:markdown-preview"), attrs={"dir": "auto"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        # Browsers post textarea line breaks as CRLF; the CRM's text uses LF.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text if text.strip() else ""
+
+
+class NumberField(CRMFieldMixin, forms.DecimalField):
+    widget = w.NumberInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("decimal_places", NUMBER_DECIMAL_PLACES)
+        kwargs.setdefault("min_value", -MAX_SAFE_INTEGER)
+        kwargs.setdefault("max_value", MAX_SAFE_INTEGER)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        number = super().to_python(value)
+        if number is None or abs(number) > MAX_SAFE_INTEGER:
+            return number  # out of range: the validators say so
+        # "1.50" and "1.500" are the same amount; only real precision counts against the limit.
+        if number == number.to_integral_value():
+            return number.quantize(Decimal(1))
+        return number.normalize()
+
+
+class CurrencyField(NumberField):
+    def __init__(self, *, currency: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", w.SuffixedInput(suffix=currency or ""))
+        super().__init__(**kwargs)
+        self.currency = currency
+
+
+class CheckboxField(CRMFieldMixin, forms.BooleanField):
+    widget = w.CheckboxInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class DateTimeField(CRMFieldMixin, forms.Field):
+    """Read a local date and time in the viewer's zone into an aware datetime."""
+
+    widget = w.DateTimeLocalInput
+    input_formats = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+    default_error_messages = {
+        "invalid": _("Enter a date and time, e.g. 2026-03-16 14:30."),
+        "nonexistent": _("%(value)s does not exist in %(zone)s (the clocks change then)."),
+    }
+
+    def __init__(self, *, tz: tzinfo = UTC, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tz = tz
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, datetime):
+            return value
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        for pattern in self.input_formats:
+            try:
+                naive = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        aware = naive.replace(tzinfo=self.tz)
+        if aware.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None) != naive:
+            raise ValidationError(
+                self.error_messages["nonexistent"],
+                code="nonexistent",
+                params={"value": text.replace("T", " "), "zone": str(self.tz)},
+            )
+        return aware
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            new = self.to_python(data)
+        except ValidationError:
+            return True
+        # The input has whole seconds at most; milliseconds the CRM keeps are not a change.
+        if isinstance(initial, datetime):
+            initial = initial.replace(microsecond=0)
+        return initial != new
+
+
+class EmailField(CRMFieldMixin, forms.EmailField):
+    widget = w.EmailInput
+
+    def to_python(self, value: Any) -> str:
+        address = super().to_python(value)
+        local, at, domain = address.rpartition("@")
+        # Domains are case-insensitive and the CRM stores them lower-cased.
+        return f"{local}@{domain.lower()}" if at else address
+
+
+def normalise_phone(text: str, region: str) -> str:
+    """Return a phone number as E.164, with ``;ext=`` for an extension, or raise."""
+    candidate = text.strip().replace(";ext=", " ext. ")
+    try:
+        number = phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a valid phone number. Start with + and the country code, "
+                "or enter a number of the default region (%(region)s)."
+            ),
+            code="invalid",
+            params={"value": text.strip(), "region": region},
+        )
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164};ext={number.extension}" if number.extension else e164
+
+
+class PhoneField(CRMFieldMixin, forms.CharField):
+    widget = w.PhoneInput
+
+    def __init__(self, *, region: str = "US", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.region = region
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return normalise_phone(text, self.region) if text else ""
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return (initial or "") != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+class HttpURLField(CRMFieldMixin, forms.URLField):
+    widget = w.URLInput
+    default_validators = [URLValidator(schemes=("http", "https"))]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class RowsField(CRMFieldMixin, forms.Field):
+    """Clean a list of values (several emails, phones or URLs), one item field per row.
+
+    Items the CRM already held are kept as they were, without re-validation, when the person
+    adds or removes another row. Repeats are dropped (the CRM ignores them, case-insensitively).
+    """
+
+    widget = w.RowsWidget
+
+    def __init__(self, item_field: forms.Field, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.item_field = item_field
+        self.shown_items: dict[str, str] = {}
+
+    def show(self, value: Any, raw: Any) -> None:
+        super().show(value, raw)
+        items = list(value or ())
+        self.shown_items = dict(zip(raw or (), items, strict=False))
+
+    def to_python(self, value: Any) -> list[str]:
+        if value in self.empty_values:
+            return []
+        raw_items = value if isinstance(value, list | tuple) else [value]
+        cleaned: list[str] = []
+        errors: list[ValidationError] = []
+        for raw in raw_items:
+            if raw in self.shown_items:
+                item = self.shown_items[raw]
+            else:
+                try:
+                    item = self.item_field.clean(raw)
+                except ValidationError as exc:
+                    errors.extend(_about_item(exc, raw))
+                    continue
+            if item and item.casefold() not in {c.casefold() for c in cleaned}:
+                cleaned.append(item)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return list(initial or ()) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+def _about_item(exc: ValidationError, raw: str) -> list[ValidationError]:
+    """Name the row a message is about, unless the message already quotes it."""
+    messages = []
+    for message in exc.messages:
+        text = message if raw.strip() in message else f"“{raw.strip()}”: {message}"
+        messages.append(ValidationError(text, code="invalid_item"))
+    return messages
+
+
+class FullNameField(CRMFieldMixin, forms.MultiValueField):
+    """First and last name in one fieldset; the CRM takes them as one object."""
+
+    PARTS = (("firstName", _("First name")), ("lastName", _("Last name")))
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = tuple(forms.CharField(required=False, max_length=200) for _ in self.PARTS)
+        widget = w.LabelledMultiWidget(
+            {key: (label, w.TextInput(attrs=TEXT_ATTRS)) for key, label in self.PARTS}
+        )
+        kwargs.setdefault("require_all_fields", False)
+        kwargs.setdefault("required", False)
+        super().__init__(fields=fields, widget=widget, **kwargs)
+
+    def compress(self, data_list: Sequence[Any]) -> dict[str, str | None] | None:
+        if not data_list:
+            return None
+        name = {key: (value or None) for (key, _), value in zip(self.PARTS, data_list, strict=True)}
+        return None if is_empty(name) else name
+
+
+@lru_cache(maxsize=4)
+def country_choices(locale: str = "en_US") -> tuple[tuple[str, str], ...]:
+    """Return (ISO 3166-1 alpha-2 code, name) pairs sorted by name, from babel's CLDR data."""
+    names = Locale.parse(locale).territories
+    pairs = [
+        (code, name)
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code.isupper() and code not in NOT_ISO_3166_1
+    ]
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+class AddressField(CRMFieldMixin, forms.MultiValueField):
+    """Street to country (a choice of ISO codes), plus optional coordinates, in one fieldset."""
+
+    TEXT_PARTS = (
+        ("street", _("Street"), "200"),
+        ("street2", _("Street (line 2)"), "200"),
+        ("city", _("City"), "100"),
+        ("state", _("State or region"), "100"),
+        ("postalCode", _("Postal code"), "20"),
+    )
+    KEYS = (*(key for key, _, _ in TEXT_PARTS), "country", "latitude", "longitude")
+
+    def __init__(self, **kwargs: Any) -> None:
+        country = forms.ChoiceField(required=False, choices=(EMPTY_CHOICE, *country_choices()))
+        fields: list[forms.Field] = [
+            forms.CharField(required=False, max_length=int(size)) for _, _, size in self.TEXT_PARTS
+        ]
+        fields += [
+            country,
+            forms.FloatField(required=False, min_value=-90, max_value=90),
+            forms.FloatField(required=False, min_value=-180, max_value=180),
+        ]
+        parts: dict[str, tuple[str, forms.Widget]] = {
+            key: (label, w.TextInput(attrs=TEXT_ATTRS)) for key, label, _ in self.TEXT_PARTS
+        }
+        # A native select jumps to a country as its name is typed; no filter box needed.
+        parts["country"] = (_("Country"), w.Select(choices=country.choices))
+        parts["latitude"] = (
+            _("Latitude (optional)"),
+            w.NumberInput(attrs={"step": "any", "min": "-90", "max": "90"}),
+        )
+        parts["longitude"] = (
+            _("Longitude (optional)"),
+            w.NumberInput(attrs={"step": "any", "min": "-180", "max": "180"}),
+        )
+        kwargs.setdefault("require_all_fields", False)
+        kwargs.setdefault("required", False)
+        super().__init__(fields=fields, widget=w.LabelledMultiWidget(parts), **kwargs)
+
+    def show(self, value: Any, raw: Any) -> None:
+        super().show(value, raw)
+        code = value.get("country") if isinstance(value, Mapping) else None
+        country_field = self.fields[len(self.TEXT_PARTS)]
+        if code and code not in dict(country_field.choices):
+            # Keep a code we cannot name selectable, or the select would silently drop it.
+            choices = [*country_field.choices, (code, code)]
+            country_field.choices = choices
+            self.widget.widgets[len(self.TEXT_PARTS)].choices = choices
+
+    def compress(self, data_list: Sequence[Any]) -> dict[str, Any] | None:
+        if not data_list:
+            return None
+        address = {
+            key: (value if value not in ("", None) else None)
+            for key, value in zip(self.KEYS, data_list, strict=True)
+        }
+        return None if is_empty(address) else address
+
+
+class SocialHandleField(CRMFieldMixin, forms.CharField):
+    """Accept a handle (``@ada``) or a profile URL; the CRM gets the profile URL."""
+
+    widget = w.TextInput
+    default_error_messages = {
+        "invalid": _("Enter a handle such as @ada or a profile URL."),
+        "wrong_site": _("This is not a %(service)s profile URL."),
+        "needs_url": _("Enter the full profile URL."),
+    }
+
+    def __init__(self, *, handle_service: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.handle_service = handle_service if handle_service in PROFILE_URL_TEMPLATES else None
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        if text.lower().startswith(("http://", "https://")):
+            return self._profile_url(text)
+        match = _HANDLE.match(text)
+        if match is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        if self.handle_service is None:
+            raise ValidationError(self.error_messages["needs_url"], code="needs_url")
+        return PROFILE_URL_TEMPLATES[self.handle_service].format(match.group(1))
+
+    def _profile_url(self, text: str) -> str:
+        try:
+            URLValidator(schemes=("http", "https"))(text)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        host = (urlsplit(text).hostname or "").lower()
+        allowed = PROFILE_HOSTS.get(self.handle_service or "", ())
+        if allowed and not any(host == h or host.endswith(f".{h}") for h in allowed):
+            raise ValidationError(
+                self.error_messages["wrong_site"],
+                code="wrong_site",
+                params={"service": SERVICE_NAMES[self.handle_service or ""]},
+            )
+        return text
+
+
+class SingleSelectField(CRMFieldMixin, forms.ChoiceField):
+    widget = w.Select
+
+    def show(self, value: Any, raw: Any) -> None:
+        super().show(value, raw)
+        if value and value not in dict(self.choices):
+            self.choices = [*self.choices, (value, f"{value} (no longer an option)")]
+
+
+class MultiSelectField(CRMFieldMixin, forms.MultipleChoiceField):
+    widget = w.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def show(self, value: Any, raw: Any) -> None:
+        super().show(value, raw)
+        known = dict(self.choices)
+        extra = [
+            (item, f"{item} (no longer an option)") for item in value or () if item not in known
+        ]
+        if extra:
+            self.choices = [*self.choices, *extra]
+
+
+# --- factories: one per value type, taking the definition and the viewer's context -------------
+
+FormFieldFactory = Callable[[FieldDefinition, FormContext], forms.Field]
+
+
+def _common(definition: FieldDefinition) -> dict[str, Any]:
+    return {"label": definition.label, "help_text": definition.description or "", "required": False}
+
+
+def _text(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return TextField(**_common(definition), widget=w.TextInput(attrs=TEXT_ATTRS))
+
+
+def _markdown(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return MarkdownField(**_common(definition))
+
+
+def _number(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return NumberField(**_common(definition))
+
+
+def _currency(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    code = definition.type_configuration.currency
+    common = _common(definition)
+    if code:
+        common["help_text"] = " ".join(filter(None, [common["help_text"], f"Amount in {code}."]))
+    return CurrencyField(currency=code, **common)
+
+
+def _checkbox(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return CheckboxField(**_common(definition))
+
+
+def _datetime(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    common = _common(definition)
+    zone = f"In your time zone, {ctx.tz}."
+    common["help_text"] = " ".join(filter(None, [common["help_text"], zone]))
+    return DateTimeField(tz=ctx.tz, **common)
+
+
+def _many(
+    definition: FieldDefinition,
+    item: forms.Field,
+    input_type: str,
+    format_item: Callable[[str], str] = str,
+) -> forms.Field:
+    widget = w.RowsWidget(
+        input_type=input_type,
+        item_label=definition.label,
+        format_item=format_item,
+        attrs={"autocomplete": "off"},
+    )
+    return RowsField(item, widget=widget, **_common(definition))
+
+
+def _email(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    if definition.type_configuration.multiple_values:
+        return _many(definition, EmailField(), "email")
+    return EmailField(**_common(definition), widget=w.EmailInput(attrs={"autocomplete": "off"}))
+
+
+def _telephone(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    if definition.type_configuration.multiple_values:
+        return _many(definition, PhoneField(region=ctx.region), "tel", format_phone)
+    return PhoneField(
+        region=ctx.region, **_common(definition), widget=w.PhoneInput(attrs={"autocomplete": "off"})
+    )
+
+
+def _url(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    if definition.type_configuration.multiple_values:
+        return _many(definition, HttpURLField(), "url")
+    return HttpURLField(**_common(definition), widget=w.URLInput(attrs={"autocomplete": "off"}))
+
+
+def _full_name(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return FullNameField(**_common(definition))
+
+
+def _address(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    return AddressField(**_common(definition))
+
+
+def _social_handle(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    service = definition.type_configuration.handle_service
+    attrs = {"autocomplete": "off", "placeholder": "@handle or profile URL"}
+    return SocialHandleField(
+        handle_service=service, widget=w.TextInput(attrs=attrs), **_common(definition)
+    )
+
+
+def _option_choices(definition: FieldDefinition) -> list[tuple[str, str]]:
+    return [(option.id, option.label) for option in definition.type_configuration.options]
+
+
+def _single_select(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    options = _option_choices(definition)
+    widget = w.searchable(w.Select(), options, SEARCHABLE_OPTIONS)
+    return SingleSelectField(choices=[EMPTY_CHOICE, *options], widget=widget, **_common(definition))
+
+
+def _multi_select(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+    options = _option_choices(definition)
+    widget = w.searchable(w.CheckboxSelectMultiple(), options, SEARCHABLE_OPTIONS)
+    return MultiSelectField(choices=options, widget=widget, **_common(definition))
+
+
+FORM_FIELDS: dict[ValueType, FormFieldFactory] = {
+    ValueType.TEXT: _text,
+    ValueType.NUMBER: _number,
+    ValueType.CURRENCY: _currency,
+    ValueType.CHECKBOX: _checkbox,
+    ValueType.DATETIME: _datetime,
+    ValueType.EMAIL: _email,
+    ValueType.TELEPHONE: _telephone,
+    ValueType.URL: _url,
+    ValueType.ADDRESS: _address,
+    ValueType.FULL_NAME: _full_name,
+    ValueType.SOCIAL_HANDLE: _social_handle,
+    ValueType.SINGLE_SELECT: _single_select,
+    ValueType.MULTI_SELECT: _multi_select,
+    ValueType.MARKDOWN: _markdown,
+}

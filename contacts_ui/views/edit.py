@@ -1,0 +1,445 @@
+"""Create and edit a contact through the form generated from the CRM's definitions.
+
+Both views are plain POST/redirect/GET, so they work without JavaScript; htmx only adds the
+live duplicate check, account suggestions and the markdown preview. A save that fails comes
+back with everything the person typed: field errors (ours or the CRM's ``param``) on their
+fields, CRM trouble as a banner above the form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from contacts_ui import services, writes
+from contacts_ui.audit import Actor
+from contacts_ui.crm.errors import (
+    APIStatusError,
+    BadRequestError,
+    ConflictError,
+    CRMError,
+    NotFoundError,
+    UnprocessableEntityError,
+)
+from contacts_ui.crm.models import Definitions, Filter, Record
+from contacts_ui.fields import DisplayContext
+from contacts_ui.fields.display import render_markdown
+from contacts_ui.fields.formfields import FormContext
+from contacts_ui.forms import (
+    ACCOUNT_FIELD,
+    ACCOUNT_KEY,
+    ContactForm,
+    field_name,
+    payload_digest,
+    read_snapshot,
+    record_values,
+    sign_snapshot,
+)
+from contacts_ui.roles import Role, require_role
+from contacts_ui.timezones import zone_from_name
+from contacts_ui.views.contacts import JUST_SAVED_SESSION_KEY
+from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
+from dashboard.config import get_settings
+
+TEMPLATE = "contacts/form.html"
+EMAIL_KEY = "$email"
+CREATED_MESSAGE = "Saved. The CRM may enrich this contact in a moment."
+UPDATED_MESSAGE = "Saved."
+ALREADY_CREATED_MESSAGE = (
+    "This form had already created this contact, so it was not created again and your later "
+    "changes were not saved. Edit the contact to change it."
+)
+NOTHING_CHANGED_MESSAGE = "Nothing was changed, so nothing was sent to the CRM."
+IN_FLIGHT_MESSAGE = (
+    "Your save is still in progress in the CRM. Wait a moment and save again: "
+    "it will not be saved twice."
+)
+STALE_FORM_MESSAGE = (
+    "This form could not tell which values it showed you, so your entries were compared "
+    "with the contact as it is now. Check them and save again."
+)
+# How many addresses one duplicate check looks up, and how many matches it shows per address.
+MAX_DUPLICATE_EMAILS = 3
+MAX_MATCHES = 3
+ACCOUNT_SUGGESTIONS = 10
+# The CRM keeps idempotency keys this long; a form re-submitted within it is the same save.
+CREATED_MEMORY_SECONDS = 24 * 60 * 60
+
+
+def _form_context(request: HttpRequest) -> FormContext:
+    # A posted form is read in the zone it was shown in, even if the viewer's cookie changed.
+    posted = zone_from_name(request.POST.get("time_zone")) if request.method == "POST" else None
+    return FormContext(
+        tz=posted or timezone.get_current_timezone(), region=get_settings().PHONE_DEFAULT_REGION
+    )
+
+
+def _display_context() -> DisplayContext:
+    return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now())
+
+
+def _detail_url(contact_id: str) -> str:
+    return reverse("contacts:detail", args=[contact_id])
+
+
+def _created_memory_key(request: HttpRequest, form_key: str) -> str:
+    return f"contacts:created:{request.user.pk}:{form_key}"
+
+
+def _render(
+    request: HttpRequest,
+    form: ContactForm,
+    *,
+    record: Record | None = None,
+    contact_id: str | None = None,
+    duplicates: list[tuple[str, Record]] | None = None,
+    banner: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    form.focus_first_error()
+    creating = contact_id is None
+    context: dict[str, Any] = {
+        "form": form,
+        "creating": creating,
+        "title": "New contact" if creating else f"Edit {_shown_name(form, record, contact_id)}",
+        "record": record,
+        "contact_id": contact_id,
+        "action": reverse("contacts:new")
+        if creating
+        else reverse("contacts:edit", args=[contact_id]),
+        "cancel_url": reverse("contacts:list") if creating else _detail_url(contact_id or ""),
+        "duplicates": duplicates or [],
+        "email_field": field_name(EMAIL_KEY),
+        "email_unique": _email_unique(form.definitions),
+        "banner": banner,
+        "notice": notice,
+        "conflicts": form.conflict_rows(),
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _email_unique(definitions: Definitions) -> bool:
+    """Tell whether the CRM keeps each email on one contact (then "create anyway" cannot work)."""
+    definition = definitions.field_definitions.get(EMAIL_KEY)
+    return bool(definition and definition.type_configuration.unique)
+
+
+def _shown_name(form: ContactForm, record: Record | None, contact_id: str | None) -> str:
+    """Name the contact being edited, from the record or else from the values the form showed."""
+    if record is not None:
+        return record.display_name
+    fields = {key: {"value": value} for key, value in form.shown.items()}
+    return Record.model_validate({"id": contact_id or "", "fields": fields}).display_name
+
+
+def _field_for_param(form: ContactForm, param: str | None) -> str | None:
+    """Return the form field a CRM error's ``param`` points at (``fields.$address.city`` → the
+    address fieldset), or None when it names no input of this form."""
+    if not param:
+        return None
+    for name in sorted(form.fields, key=len, reverse=True):
+        if param == name or param.startswith((f"{name}.", f"{name}[")):
+            return name
+    return None
+
+
+def _save_failed(
+    request: HttpRequest,
+    form: ContactForm,
+    exc: CRMError,
+    **render_options: Any,
+) -> HttpResponse:
+    """Re-render the form after the CRM refused or failed a write, keeping what was typed."""
+    if isinstance(exc, BadRequestError | UnprocessableEntityError):
+        if exc.code in {"unknown_field", "unknown_relationship"}:
+            # Our copy of the definitions is stale: the next form will be built afresh.
+            with contextlib.suppress(CRMError):
+                services.refresh_definitions("contacts")
+        name = _field_for_param(form, exc.param)
+        form.add_error(name, f"The CRM did not accept this: {exc.message}")
+        return _render(request, form, **render_options)
+    if isinstance(exc, ConflictError):
+        return _render(request, form, banner=IN_FLIGHT_MESSAGE, status=409, **render_options)
+    status = 503 if not isinstance(exc, APIStatusError) or exc.status_code >= 429 else 502
+    return _render(request, form, banner=describe_crm_error(exc), status=status, **render_options)
+
+
+def _emails(fields: dict[str, Any]) -> list[str]:
+    value = fields.get(EMAIL_KEY)
+    items = [value] if isinstance(value, str) else list(value or ())
+    return [item for item in items if isinstance(item, str) and "@" in item]
+
+
+def find_duplicates(emails: list[str]) -> list[tuple[str, Record]]:
+    """Return (email, contact) for every contact in the CRM that already has one of ``emails``."""
+    client = services.get_client()
+    found: list[tuple[str, Record]] = []
+    seen: set[str] = set()
+    for email in emails[:MAX_DUPLICATE_EMAILS]:
+        wanted = email.strip().casefold()
+        # `contains` is the only email operator; keep exact matches (ann@ is inside joann@).
+        page = client.list_contacts(
+            limit=MAX_MATCHES * 2, filters=[Filter(EMAIL_KEY, "contains", email.strip())]
+        )
+        for record in page.data:
+            value = record.value(EMAIL_KEY, [])
+            addresses = [value] if isinstance(value, str) else list(value)
+            if record.id not in seen and wanted in {str(a).casefold() for a in addresses}:
+                seen.add(record.id)
+                found.append((email, record))
+    return found
+
+
+def _resolve_account(lookup: str) -> str | None:
+    """Return the id of the account the person named (by exact name or by id), or raise."""
+    if not lookup:
+        return None
+    if lookup.startswith("acc_") and " " not in lookup:
+        return lookup
+    page = services.get_client().list_accounts(limit=2, filters=[Filter("$name", "equal", lookup)])
+    if not page.data:
+        raise ValidationError(f"No account is called “{lookup}”. Pick one from the suggestions.")
+    if len(page.data) > 1:
+        raise ValidationError(
+            f"Several accounts are called “{lookup}”; enter the account's id (acc_…) instead."
+        )
+    return page.data[0].id
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EDITOR)
+def contact_create(request: HttpRequest) -> HttpResponse:
+    """Show the new-contact form; on save, check for duplicates by email, then create."""
+    try:
+        definitions = services.get_definitions("contacts")
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+
+    if request.method == "GET":
+        email = request.GET.get("email", "").strip()[:254]
+        initial = {field_name(EMAIL_KEY): [email]} if email else {}
+        form = ContactForm(
+            definitions,
+            context=_form_context(request),
+            creating=True,
+            initial=initial,
+            display_context=_display_context(),
+        )
+        duplicates: list[tuple[str, Record]] = []
+        if email:
+            try:
+                duplicates = find_duplicates([email])
+            except CRMError:
+                duplicates = []  # the check runs again on save
+        return _render(request, form, duplicates=duplicates)
+
+    form = ContactForm(
+        definitions,
+        request.POST,
+        context=_form_context(request),
+        creating=True,
+        display_context=_display_context(),
+    )
+    key = form.form_key
+    created = cache.get(_created_memory_key(request, key))
+    if not form.is_valid() and created is None:
+        return _render(request, form)
+    fields = form.to_api_changes() if form.is_valid() else {}
+    if created is not None:
+        # The same form again (a double click, or Back then Save): one form creates one contact.
+        created_id, digest = created
+        same = digest == payload_digest(fields)
+        messages.info(request, CREATED_MESSAGE if same else ALREADY_CREATED_MESSAGE)
+        return HttpResponseRedirect(_detail_url(created_id))
+
+    relationships = None
+    try:
+        account_id = _resolve_account(form.account_lookup())
+    except ValidationError as exc:
+        form.add_error(ACCOUNT_FIELD, exc)
+        return _render(request, form)
+    except CRMError as exc:
+        return _save_failed(request, form, exc)
+    if account_id:
+        relationships = {ACCOUNT_KEY: account_id}
+    try:
+        if not request.POST.get("create_anyway"):
+            duplicates = find_duplicates(_emails(fields))
+            if duplicates:
+                return _render(request, form, duplicates=duplicates)
+        record = writes.create_contact(Actor.from_request(request), fields, relationships, key)
+    except CRMError as exc:
+        return _save_failed(request, form, exc)
+    cache.set(
+        _created_memory_key(request, key),
+        (record.id, payload_digest(fields)),
+        CREATED_MEMORY_SECONDS,
+    )
+    messages.success(request, CREATED_MESSAGE)
+    request.session[JUST_SAVED_SESSION_KEY] = record.id
+    return HttpResponseRedirect(_detail_url(record.id))
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EDITOR)
+def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
+    """Show the contact's form; on save, send only what changed, never over someone else's edit."""
+    try:
+        definitions = services.get_definitions("contacts")
+        if request.method == "GET":
+            record, _ = services.get_contact(contact_id, refresh=True)
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+
+    if request.method == "GET":
+        form = ContactForm(
+            definitions,
+            context=_form_context(request),
+            shown=record_values(record),
+            updated_at=record.updated_at_raw,
+            display_context=_display_context(),
+        )
+        return _render(request, form, record=record, contact_id=contact_id)
+
+    data = request.POST
+    shown = read_snapshot(data.get("snapshot"))
+    notice = None
+    if shown is None:
+        # Without the snapshot nothing tells this person's changes from the record's: compare
+        # with the contact as it is now, and say so.
+        try:
+            current, _ = services.get_contact(contact_id, refresh=True)
+        except CRMError as exc:
+            return crm_error_response(request, exc)
+        shown = record_values(current)
+        data = _with_baseline(data, current)
+        notice = STALE_FORM_MESSAGE
+    form = ContactForm(
+        definitions,
+        data,
+        context=_form_context(request),
+        shown=shown,
+        display_context=_display_context(),
+    )
+    options: dict[str, Any] = {"contact_id": contact_id, "notice": notice}
+    if notice is not None or not form.is_valid():
+        form.is_valid()
+        return _render(request, form, **options)
+
+    changes = form.to_api_changes()
+    if not changes:
+        messages.info(request, NOTHING_CHANGED_MESSAGE)
+        return HttpResponseRedirect(_detail_url(contact_id))
+    try:
+        current, _ = services.get_contact(contact_id, refresh=True)
+    except NotFoundError:
+        return not_found(request)
+    except CRMError as exc:
+        return _save_failed(request, form, exc, **options)
+    options["record"] = current
+    # Without an updatedAt to compare, compare the values themselves.
+    if not current.updated_at_raw or current.updated_at_raw != form.shown_updated_at:
+        conflicts = form.conflicts_with(current)
+        if conflicts:
+            rebased = form.rebased(current, conflicts)
+            rebased.is_valid()
+            return _render(request, rebased, status=409, **options)
+        # Someone else changed other fields: sending only this person's changes merges them.
+
+    # One key per form and payload: a double click or a retry replays the first save, while a
+    # different save from the same form (after Back) is not mistaken for it.
+    key = f"{form.form_key}-{payload_digest(changes)}"
+    try:
+        writes.update_contact(
+            Actor.from_request(request),
+            contact_id,
+            changes,
+            None,
+            key,
+            before={name: current.value(name) for name in changes},
+        )
+    except NotFoundError:
+        return not_found(request)
+    except CRMError as exc:
+        return _save_failed(request, form, exc, **options)
+    messages.success(request, UPDATED_MESSAGE)
+    request.session[JUST_SAVED_SESSION_KEY] = contact_id
+    return HttpResponseRedirect(_detail_url(contact_id))
+
+
+def _with_baseline(data: QueryDict, current: Record) -> QueryDict:
+    baseline = data.copy()
+    baseline["snapshot"] = sign_snapshot(record_values(current))
+    baseline["updated_at"] = current.updated_at_raw or ""
+    return baseline
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+@require_role(Role.EDITOR)
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """Say whether the email(s) being typed already belong to a contact (htmx fragment).
+
+    Without htmx, open the new-contact form with the email filled in and checked.
+    """
+    emails = [
+        e.strip() for e in request.GET.getlist(field_name(EMAIL_KEY)) + request.GET.getlist("email")
+    ]
+    emails = [e for e in emails if "@" in e and "." in e.rpartition("@")[2]]
+    if not request.htmx:
+        query = QueryDict(mutable=True)
+        if emails:
+            query["email"] = emails[0]
+        return HttpResponseRedirect(f"{reverse('contacts:new')}?{query.urlencode()}")
+    try:
+        unique = _email_unique(services.get_definitions("contacts"))
+        duplicates = find_duplicates(emails)
+        unavailable = False
+    except CRMError:
+        unique, duplicates, unavailable = False, [], True
+    context = {
+        "duplicates": duplicates,
+        "duplicate_check_unavailable": unavailable,
+        "email_unique": unique,
+    }
+    return render(request, f"{TEMPLATE}#duplicates", context)
+
+
+@require_GET
+@require_role(Role.EDITOR)
+def account_options(request: HttpRequest) -> HttpResponse:
+    """Return <option>s of accounts whose name starts with what the person typed (htmx)."""
+    typed = request.GET.get(ACCOUNT_FIELD, request.GET.get("q", "")).strip()[:200]
+    accounts: list[Record] = []
+    if typed and not typed.startswith("acc_"):
+        try:
+            accounts = list(
+                services.get_client()
+                .list_accounts(
+                    limit=ACCOUNT_SUGGESTIONS, filters=[Filter("$name", "startsWith", typed)]
+                )
+                .data
+            )
+        except CRMError:
+            accounts = []
+    return render(request, f"{TEMPLATE}#account-options", {"accounts": accounts})
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """Render the markdown being typed, sanitised exactly as the contact page will show it."""
+    name = request.POST.get("field", "")
+    source = request.POST.get(name, "") if name.startswith("fields.") else ""
+    return render(request, f"{TEMPLATE}#preview", {"preview": render_markdown(source[:20_000])})

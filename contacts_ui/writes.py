@@ -1,0 +1,113 @@
+"""Every write to the CRM goes through here: views never call the client's write methods.
+
+Each function sends one write with the caller's Idempotency-Key, records the attempt in the
+audit log (who, what, before and after, the CRM's answer — failures too), caches the record the
+CRM returns (so the contact page shows the saved values at once) and returns it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from contacts_ui import audit, services
+from contacts_ui.audit import Actor, Change
+from contacts_ui.crm.errors import CRMError
+from contacts_ui.crm.models import Record
+
+logger = logging.getLogger(__name__)
+
+
+def create_contact(
+    actor: Actor,
+    fields: Mapping[str, Any],
+    relationships: Mapping[str, Any] | None,
+    idempotency_key: str,
+) -> Record:
+    """Create a contact and return it as the CRM stored it."""
+    change = Change.of_fields({}, fields)
+    change.relationships = dict(relationships or {})
+    try:
+        record = services.get_client().create_contact(
+            fields=fields, relationships=relationships, idempotency_key=idempotency_key
+        )
+    except CRMError as exc:
+        audit.record(actor, "create", None, change, idempotency_key=idempotency_key, error=exc)
+        raise
+    audit.record(actor, "create", record.id, change, idempotency_key=idempotency_key)
+    services.remember_contact(record)
+    # Keys only: values are personal data and stay out of the logs (the audit log has them).
+    logger.info(
+        "%s created contact %s (fields: %s)", actor.username, record.id, ", ".join(sorted(fields))
+    )
+    return record
+
+
+def update_contact(
+    actor: Actor,
+    contact_id: str,
+    fields: Mapping[str, Any] | None,
+    relationships: Mapping[str, Any] | None,
+    idempotency_key: str,
+    *,
+    before: Mapping[str, Any] | None = None,
+) -> Record:
+    """Send only the given fields / relationship operations and return the updated contact.
+
+    ``before`` holds the values of the sent fields as last read from the CRM, for the audit log.
+    """
+    change = Change.of_fields(before or {}, fields or {})
+    change.relationships = dict(relationships or {})
+    try:
+        record = services.get_client().update_contact(
+            contact_id, fields=fields, relationships=relationships, idempotency_key=idempotency_key
+        )
+    except CRMError as exc:
+        audit.record(
+            actor, "update", contact_id, change, idempotency_key=idempotency_key, error=exc
+        )
+        raise
+    audit.record(actor, "update", contact_id, change, idempotency_key=idempotency_key)
+    services.remember_contact(record)
+    logger.info(
+        "%s updated contact %s (fields: %s)",
+        actor.username,
+        contact_id,
+        ", ".join(sorted(fields or {})),
+    )
+    return record
+
+
+def update_relationships(
+    actor: Actor,
+    contact_id: str,
+    key: str,
+    operation: Mapping[str, Any],
+    idempotency_key: str,
+) -> Record:
+    """Send one operation (``{"add": [...]}``, ``remove`` or ``replace``) on one relationship.
+
+    ``operation`` is sent exactly as given, under ``relationships.<key>``; the caller keeps it
+    within the CRM's 25-ids-per-request limit. Returns the contact as the CRM now has it.
+    """
+    change = Change(relationships={key: dict(operation)})
+    try:
+        record = services.get_client().update_contact(
+            contact_id, relationships={key: dict(operation)}, idempotency_key=idempotency_key
+        )
+    except CRMError as exc:
+        audit.record(
+            actor, "relationship", contact_id, change, idempotency_key=idempotency_key, error=exc
+        )
+        raise
+    audit.record(actor, "relationship", contact_id, change, idempotency_key=idempotency_key)
+    services.remember_contact(record)
+    logger.info(
+        "%s changed relationship %s of contact %s (%s)",
+        actor.username,
+        key,
+        contact_id,
+        ", ".join(operation),
+    )
+    return record

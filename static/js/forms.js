@@ -1,0 +1,142 @@
+// The contact form's progressive enhancements. Without this file the form still works: rows are
+// added one blank row per save, options are picked without a filter, and nothing warns on leave.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[data-contact-form]");
+  if (!form) return;
+
+  // Controls that only make sense with JavaScript are rendered hidden.
+  Array.prototype.forEach.call(
+    form.querySelectorAll("[data-row-add], [data-row-remove], [data-preview]"),
+    function (control) { control.hidden = false; }
+  );
+
+  // --- Unsaved changes ------------------------------------------------------------------------
+  // A form re-rendered after a failed save holds typed values that are not saved yet either.
+  var dirty = form.getAttribute("data-dirty") === "true";
+  var submitting = false;
+
+  function markDirty(event) {
+    if (!event || (event.target && event.target.name)) dirty = true;
+  }
+
+  form.addEventListener("input", markDirty);
+  form.addEventListener("change", markDirty);
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && !submitting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // --- Keyboard: Ctrl/Cmd+Enter saves from anywhere, Enter in a filter box does not ----------
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    } else if (event.target.classList && event.target.classList.contains("option-filter")) {
+      event.preventDefault();
+    }
+  });
+
+  // --- Multi-value rows: add and remove --------------------------------------------------------
+  function renumber(rows) {
+    var base = rows.id.replace(/_rows$/, "");
+    var itemLabel = rows.querySelector("[data-row-add]").getAttribute("data-item-label");
+    Array.prototype.forEach.call(rows.querySelectorAll("[data-row]"), function (row, index) {
+      var input = row.querySelector("input");
+      var label = row.querySelector("label");
+      var remove = row.querySelector("[data-row-remove]");
+      input.id = base + "_" + index;
+      label.htmlFor = input.id;
+      label.textContent = itemLabel + " " + (index + 1);
+      remove.setAttribute("aria-label", "Remove " + itemLabel.toLowerCase() + " " + (index + 1));
+    });
+  }
+
+  function announceChange(input) {
+    // Let htmx listeners (the duplicate check) see the new set of values.
+    if (input) input.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  form.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-row-add]");
+    if (add) {
+      var rows = add.closest("[data-rows]");
+      var list = rows.querySelector(".row-list");
+      var last = list.querySelector("[data-row]:last-child");
+      var row = last.cloneNode(true);
+      var input = row.querySelector("input");
+      input.value = "";
+      input.removeAttribute("value");
+      input.removeAttribute("autofocus");
+      input.removeAttribute("aria-invalid");
+      list.appendChild(row);
+      renumber(rows);
+      if (window.htmx) window.htmx.process(row);
+      input.focus();
+      markDirty();
+      return;
+    }
+    var remove = event.target.closest("[data-row-remove]");
+    if (remove) {
+      var owner = remove.closest("[data-rows]");
+      var item = remove.closest("[data-row]");
+      var items = owner.querySelectorAll("[data-row]");
+      if (items.length > 1) {
+        var next = item.nextElementSibling || item.previousElementSibling;
+        item.remove();
+        renumber(owner);
+        next.querySelector("input").focus();
+      } else {
+        item.querySelector("input").value = "";
+        item.querySelector("input").focus();
+      }
+      announceChange(owner.querySelector("[data-row] input"));
+      markDirty();
+    }
+  });
+
+  // --- Long option lists get a filter box -------------------------------------------------------
+  function fieldName(control) {
+    var fieldset = control.closest("fieldset");
+    var label = control.id && form.querySelector('label[for="' + (window.CSS ? CSS.escape(control.id) : control.id) + '"]');
+    if (label) return label.textContent.trim();
+    if (fieldset && fieldset.querySelector("legend")) return fieldset.querySelector("legend").textContent.trim();
+    return "the";
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("[data-searchable]"), function (control, index) {
+    var wrap = document.createElement("div");
+    wrap.className = "option-filter-wrap";
+    var label = document.createElement("label");
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "option-filter";
+    box.id = "option-filter-" + index;
+    box.autocomplete = "off";
+    label.htmlFor = box.id;
+    label.textContent = "Filter " + fieldName(control) + " options";
+    wrap.appendChild(label);
+    wrap.appendChild(box);
+    control.parentNode.insertBefore(wrap, control);
+
+    box.addEventListener("input", function () {
+      var query = box.value.trim().toLowerCase();
+      if (control.tagName === "SELECT") {
+        Array.prototype.forEach.call(control.options, function (option) {
+          option.hidden = Boolean(query) && option.value !== "" && !option.selected &&
+            option.text.toLowerCase().indexOf(query) === -1;
+        });
+      } else {
+        Array.prototype.forEach.call(control.querySelectorAll(".option"), function (option) {
+          var ticked = option.querySelector("input").checked;
+          option.hidden = Boolean(query) && !ticked && option.textContent.toLowerCase().indexOf(query) === -1;
+        });
+      }
+    });
+  });
+})();
