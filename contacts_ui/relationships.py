@@ -1,0 +1,656 @@
+"""A contact's relationships: the operations sent, their undo, the picker and the panel.
+
+Writes are Lightfield update *operations* (``add``/``remove``/``replace``) on one relationship
+key, never a whole list rebuilt from what this page happened to show: two people linking
+accounts to the same contact at once both keep their links. A request carries at most
+``MAX_IDS_PER_REQUEST`` ids, so bigger changes become several requests.
+
+Undo is the inverse computed from the ids before and after the change, restricted to the ids
+the change touched, so undoing never takes back what someone else did meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from django.core import signing
+from django.http import HttpRequest
+from django.urls import reverse
+
+from contacts_ui import related, services
+from contacts_ui.crm.errors import (
+    APIStatusError,
+    BadRequestError,
+    ConflictError,
+    CRMError,
+    NotFoundError,
+    UnprocessableEntityError,
+)
+from contacts_ui.crm.models import Definitions, Filter, Record, RelationshipDefinition
+from contacts_ui.views.errors import describe_crm_error
+
+__all__ = [
+    "MAX_IDS_PER_REQUEST",
+    "SEARCH_LIMIT",
+    "Choice",
+    "LinkedItem",
+    "Outcome",
+    "Panel",
+    "PanelState",
+    "Preview",
+    "chunks",
+    "clean_id",
+    "describe_error",
+    "idempotency_key",
+    "inverse",
+    "looks_like_id",
+    "operations",
+    "outcome_message",
+    "panel_context",
+    "read_undo",
+    "search",
+    "sign_undo",
+    "touched_ids",
+]
+
+OpName = Literal["add", "remove", "replace"]
+Operation = dict[str, Any]
+
+# Lightfield: at most 25 referenced ids and 25 link changes per request, across the whole body.
+MAX_IDS_PER_REQUEST = 25
+SEARCH_LIMIT = 10
+MAX_QUERY_CHARS = 100
+OPERATIONS: tuple[OpName, ...] = ("add", "remove", "replace")
+UNDO_SALT = "contacts_ui.relationships.undo"
+# The CRM keeps idempotency keys (and so the meaning of a replayed form) for a day.
+UNDO_MAX_AGE = 24 * 60 * 60
+SESSION_PREFIX = "relationships:"
+ID_PREFIXES = {"account": "acc", "opportunity": "opp", "contact": "con", "member": "mem"}
+NOUNS = {
+    "account": ("account", "accounts"),
+    "opportunity": ("opportunity", "opportunities"),
+    "contact": ("contact", "contacts"),
+    "member": ("member", "members"),
+}
+_RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+_FORM_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_DOM_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+
+# -- operations ------------------------------------------------------------------------------
+
+
+def is_many(definition: RelationshipDefinition | None) -> bool:
+    """Tell whether a relationship holds several ids (anything but an explicit has_one)."""
+    return definition is None or definition.cardinality != "has_one"
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def chunks(ids: Sequence[str], size: int = MAX_IDS_PER_REQUEST) -> list[list[str]]:
+    """Split ``ids`` into lists of at most ``size``, keeping their order."""
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+def _split(op: OpName, ids: Sequence[str]) -> list[Operation]:
+    return [{op: chunk} for chunk in chunks(_unique(ids))]
+
+
+def operations(
+    op: OpName, ids: Sequence[str], *, many: bool, current: Sequence[str] = ()
+) -> list[Operation]:
+    """Return the request bodies (one operation object each) that perform ``op`` on ``ids``.
+
+    ``add``/``remove`` of more than 25 ids become several requests. A has_one ``replace``
+    sends the bare id (``None`` clears it). A has_many ``replace`` is one request when it fits
+    in the limits; otherwise it is sent as removes then adds computed against ``current``.
+    """
+    if op not in OPERATIONS:
+        raise ValueError(f"Unknown relationship operation {op!r}.")
+    wanted = _unique(ids)
+    if op in ("add", "remove"):
+        return _split(op, wanted)
+    if not many:
+        if len(wanted) > 1:
+            raise ValueError("A has_one relationship is replaced by one id.")
+        return [{"replace": wanted[0] if wanted else None}]
+    before = _unique(current)
+    removed = [i for i in before if i not in wanted]
+    added = [i for i in wanted if i not in before]
+    if len(wanted) <= MAX_IDS_PER_REQUEST and len(removed) + len(added) <= MAX_IDS_PER_REQUEST:
+        return [{"replace": wanted or None}]
+    # Too big for one request: the same end state, reached one bounded step at a time.
+    return _split("remove", removed) + _split("add", added)
+
+
+def _op_ids(operation: Mapping[str, Any]) -> list[str]:
+    ((_, value),) = operation.items()
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(i) for i in value]
+
+
+def touched_ids(steps: Sequence[Mapping[str, Any]], before: Sequence[str]) -> list[str]:
+    """Return every id a change may have linked or unlinked (a replace touches the old ones)."""
+    touched: list[str] = []
+    for step in steps:
+        touched += _op_ids(step)
+        if "replace" in step:
+            touched += list(before)
+    return _unique(touched)
+
+
+def inverse(
+    before: Sequence[str], after: Sequence[str], touched: Collection[str], *, many: bool
+) -> list[Operation]:
+    """Return the operations that take the touched ids back from ``after`` to ``before``."""
+    added = [i for i in after if i not in before and i in touched]
+    removed = [i for i in before if i not in after and i in touched]
+    if not many:
+        if removed:
+            return [{"replace": removed[0]}]
+        return _split("remove", added)
+    return _split("remove", added) + _split("add", removed)
+
+
+def idempotency_key(
+    form_key: str, contact_id: str, key: str, index: int, operation: Mapping[str, Any]
+) -> str:
+    """Return the Idempotency-Key of one request of one person's action.
+
+    The form's key alone would make a different payload from the same form (after Back) replay
+    the first answer; the digest of what is sent keeps a double click, and only that, one write.
+    """
+    payload = json.dumps([contact_id, key, index, operation], sort_keys=True)
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:24]
+    return f"{form_key}-{digest}"
+
+
+def clean_form_key(raw: str | None) -> str:
+    """Return the form's action key, or a fresh one when the form sent none (or junk)."""
+    return raw if raw and _FORM_KEY.match(raw) else uuid.uuid4().hex
+
+
+def clean_id(raw: str | None) -> str:
+    """Return ``raw`` when it has the shape of a CRM record id, else an empty string."""
+    text = (raw or "").strip()
+    return text if _RECORD_ID.match(text) else ""
+
+
+def looks_like_id(text: str, object_type: str | None) -> bool:
+    """Tell whether what was typed in a picker is an id of ``object_type`` rather than a name."""
+    text = text.strip()
+    if not _RECORD_ID.match(text) or "_" not in text:
+        return False
+    prefix = ID_PREFIXES.get(object_type or "")
+    if prefix is None:
+        return re.match(r"^[a-z]{2,5}_", text) is not None
+    return text.startswith(f"{prefix}_")
+
+
+# -- undo ------------------------------------------------------------------------------------
+
+
+def sign_undo(
+    contact_id: str, key: str, steps: Sequence[Mapping[str, Any]], *, redo: bool = False
+) -> str:
+    """Return a tamper-proof token carrying the operations of an undo offer."""
+    return signing.dumps(
+        {"c": contact_id, "k": key, "s": list(steps), "r": redo}, salt=UNDO_SALT, compress=True
+    )
+
+
+def read_undo(token: str, contact_id: str, key: str) -> tuple[list[Operation], bool] | None:
+    """Return the operations of an undo token for this contact and key, or None if not valid."""
+    try:
+        data = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") != contact_id or data.get("k") != key:
+        return None
+    steps = data.get("s")
+    if not isinstance(steps, list) or not all(
+        isinstance(s, dict) and len(s) == 1 and next(iter(s)) in OPERATIONS for s in steps
+    ):
+        return None
+    return steps, bool(data.get("r"))
+
+
+# -- the picker ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One record the picker offers: enough to tell it from others of the same name."""
+
+    id: str
+    name: str
+    detail: str = ""
+    linked: bool = False
+    checked: bool = False
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list):
+        value = next((item for item in value if item), "")
+    return str(value) if value else ""
+
+
+def _website(record: Record) -> str:
+    site = _first(record.value("$website"))
+    return re.sub(r"^https?://(www\.)?", "", site).rstrip("/")
+
+
+def _detail(record: Record, object_type: str, stage_labels: Mapping[str, str]) -> str:
+    if object_type == "account":
+        detail = _website(record)
+    elif object_type == "opportunity":
+        stage = record.value("$stage")
+        detail = stage_labels.get(stage, "") if isinstance(stage, str) else ""
+    else:  # contacts and members: the email tells namesakes apart
+        detail = _first(record.value("$email"))
+    return detail or record.id
+
+
+def _stage_labels() -> dict[str, str]:
+    try:
+        definition = services.get_definitions("opportunities").field_definitions.get("$stage")
+    except CRMError:
+        return {}
+    return {o.id: o.label for o in definition.type_configuration.options} if definition else {}
+
+
+def _member_matches(members: Iterable[Record], typed: str) -> list[Record]:
+    """Keep members whose name (any word of it) or email starts with what was typed."""
+    wanted = typed.casefold()
+    found = []
+    for member in members:
+        name = member.display_name.casefold()
+        email = _first(member.value("$email")).casefold()
+        if (
+            name.startswith(wanted)
+            or email.startswith(wanted)
+            or any(word.startswith(wanted) for word in name.split())
+        ):
+            found.append(member)
+    return found
+
+
+def searchable(object_type: str | None) -> bool:
+    """Tell whether the picker can search this object type by name (else it takes ids)."""
+    return object_type in ("account", "opportunity", "contact", "member")
+
+
+def search(
+    object_type: str | None, typed: str, *, linked: Collection[str] = (), limit: int = SEARCH_LIMIT
+) -> list[Choice]:
+    """Return up to ``limit`` records of ``object_type`` whose name starts with ``typed``.
+
+    Accounts, opportunities and contacts are asked for with ``$name[startsWith]``; members come
+    from the cached member list, filtered here (the API cannot filter them). Raises CRMError.
+    """
+    typed = typed.strip()[:MAX_QUERY_CHARS]
+    if not typed or not searchable(object_type):
+        return []
+    assert object_type is not None
+    if object_type == "member":
+        records = _member_matches(related.members(), typed)[:limit]
+    else:
+        client = services.get_client()
+        lister = {
+            "account": client.list_accounts,
+            "opportunity": client.list_opportunities,
+            "contact": client.list_contacts,
+        }[object_type]
+        records = list(lister(limit=limit, filters=[Filter("$name", "startsWith", typed)]).data)
+    stages = _stage_labels() if object_type == "opportunity" else {}
+    for record in records:
+        # The person is about to pick one of these: its name is then known without a lookup.
+        related.remember(record, object_type)
+    return [
+        Choice(r.id, r.display_name, _detail(r, object_type, stages), r.id in linked)
+        for r in records
+    ]
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def describe_error(exc: CRMError, definition: RelationshipDefinition, done: int, total: int) -> str:
+    """Turn a failed relationship write into a sentence for the panel."""
+    noun = NOUNS.get(definition.object_type or "", ("record", "records"))[0]
+    code = getattr(exc, "code", None)
+    if code in {"relationship_entity_missing", "referenced_resource_missing"}:
+        message = f"The CRM has no {noun} with that id. Pick one from the search results."
+    elif isinstance(exc, NotFoundError):
+        message = "The CRM no longer has this contact; it may have been deleted."
+    elif code == "relationship_entity_inactive":
+        message = f"That {noun} is inactive in the CRM and cannot be linked."
+    elif code == "relationship_write_limit_exceeded":
+        message = "The CRM refused to change that many links at once."
+    elif code == "unknown_relationship":
+        message = f"The CRM no longer has “{definition.label}” on contacts. Reload the page."
+    elif isinstance(exc, ConflictError):
+        message = "Another change to this contact is still in progress. Try again in a moment."
+    elif isinstance(exc, BadRequestError | UnprocessableEntityError):
+        message = f"The CRM did not accept this: {exc.message}"
+    elif isinstance(exc, APIStatusError) and exc.status_code == 403:
+        message = (
+            f"The CRM refused: the dashboard's API key may not change {definition.label}. "
+            "Ask IT to add the contacts:update scope."
+        )
+    else:
+        message = describe_crm_error(exc)
+    if done:
+        message += f" {done} of {total} requests went through; what they changed is shown."
+    return message
+
+
+# -- the panel -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    """A linked record as the panel shows it."""
+
+    id: str
+    name: str
+    url: str = ""
+    external: bool = False
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What "replace all" would leave: the resulting set, and what it adds and removes."""
+
+    ids: list[str]
+    result: list[LinkedItem]
+    added: list[str]
+    removed: list[LinkedItem]
+
+
+@dataclass
+class PanelState:
+    """What one person did in one relationship's section: kept when the page comes back."""
+
+    key: str
+    q: str = ""
+    chosen: str = ""
+    error: str = ""
+    matches: list[Choice] = field(default_factory=list)
+    searched: bool = False
+    replace_open: bool = False
+    replace_ids: list[str] | None = None
+    replace_q: str = ""
+    replace_matches: list[Choice] = field(default_factory=list)
+    preview_ids: list[str] | None = None
+    focus: str = ""
+
+    def to_session(self) -> dict[str, Any]:
+        """Return the state as plain JSON-able data (it may ride in the session)."""
+        return asdict(self)
+
+    @classmethod
+    def from_session(cls, data: Mapping[str, Any]) -> PanelState:
+        """Rebuild a state stored by ``to_session``."""
+        values = dict(data)
+        values["matches"] = [Choice(**c) for c in values.get("matches", [])]
+        values["replace_matches"] = [Choice(**c) for c in values.get("replace_matches", [])]
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of the last change, with the undo (or redo) that takes it back."""
+
+    key: str
+    message: str
+    undo: str = ""
+    redo: bool = False
+
+    @property
+    def undo_label(self) -> str:
+        return "Redo" if self.redo else "Undo"
+
+
+@dataclass
+class Panel:
+    """One relationship of the contact, as its section of the panel shows it."""
+
+    key: str
+    label: str
+    many: bool
+    object_type: str | None
+    dom_id: str
+    url: str
+    search_url: str
+    items: list[LinkedItem]
+    editable: bool
+    searchable: bool
+    noun: str
+    nouns: str
+    state: PanelState
+    replace_choices: list[Choice] = field(default_factory=list)
+    preview: Preview | None = None
+
+
+def dom_id(index: int, key: str) -> str:
+    """Return an HTML id for a relationship's section (keys carry ``$`` and other characters)."""
+    slug = _DOM_UNSAFE.sub("-", key).strip("-").lower() or "relationship"
+    return f"rel-{index}-{slug}"
+
+
+def _item(
+    record_id: str, names: Mapping[str, related.RelatedName], object_type: str | None
+) -> LinkedItem:
+    name = names.get(record_id)
+    label = name.name if name else record_id
+    if object_type == "contact":
+        return LinkedItem(record_id, label, reverse("contacts:detail", args=[record_id]))
+    if name is not None and name.http_link:
+        return LinkedItem(record_id, label, name.http_link, external=True, missing=name.missing)
+    return LinkedItem(record_id, label, missing=bool(name and name.missing))
+
+
+def _object_type(record: Record, key: str, definition: RelationshipDefinition | None) -> str | None:
+    relationship = record.relationships.get(key)
+    return (relationship and relationship.object_type) or (
+        definition.object_type if definition else None
+    )
+
+
+def build_panels(
+    record: Record,
+    definitions: Definitions,
+    *,
+    contact_id: str | None = None,
+    states: Mapping[str, PanelState] | None = None,
+) -> list[Panel]:
+    """Build one section per relationship definition, then any extra key the record carries."""
+    states = states or {}
+    contact_id = contact_id or record.id
+    keys = list(definitions.relationship_definitions)
+    keys += [key for key in record.relationships if key not in definitions.relationship_definitions]
+    wanted: list[tuple[str, str]] = []
+    for key in keys:
+        definition = definitions.relationship_definitions.get(key)
+        object_type = _object_type(record, key, definition) or "unknown"
+        state = states.get(key)
+        extra = list(record.related_ids(key))
+        if state is not None:
+            extra += (state.replace_ids or []) + (state.preview_ids or [])
+        wanted += [(object_type, i) for i in extra]
+    try:
+        names = related.resolve(wanted)
+    except CRMError:
+        names = {}
+
+    panels = []
+    for index, key in enumerate(keys):
+        definition = definitions.relationship_definitions.get(key)
+        relationship = record.relationships.get(key)
+        object_type = _object_type(record, key, definition)
+        cardinality = (definition.cardinality if definition else "") or (
+            relationship.cardinality if relationship else ""
+        )
+        many = cardinality != "has_one"
+        linked = list(record.related_ids(key))
+        state = states.get(key) or PanelState(key=key)
+        noun, nouns = NOUNS.get(object_type or "", ("record", "records"))
+        editable = definition is not None
+        url = search_url = ""
+        if editable:
+            url = reverse("contacts:relationships", args=[contact_id, key])
+            search_url = reverse("contacts:relationship-search", args=[contact_id, key])
+        panel = Panel(
+            key=key,
+            label=definition.label if definition else key,
+            many=many,
+            object_type=object_type,
+            dom_id=dom_id(index, key),
+            url=url,
+            search_url=search_url,
+            items=[_item(i, names, object_type) for i in linked],
+            editable=editable,
+            searchable=searchable(object_type),
+            noun=noun,
+            nouns=nouns,
+            state=state,
+        )
+        if many and editable:
+            chosen = state.replace_ids if state.replace_ids is not None else linked
+            choices = [
+                Choice(i, _item(i, names, object_type).name, linked=i in linked, checked=True)
+                for i in chosen
+            ]
+            shown = {c.id for c in choices}
+            choices += [
+                Choice(m.id, m.name, m.detail, m.linked)
+                for m in state.replace_matches
+                if m.id not in shown
+            ]
+            panel.replace_choices = choices
+            if state.preview_ids is not None:
+                result = [_item(i, names, object_type) for i in state.preview_ids]
+                panel.preview = Preview(
+                    ids=list(state.preview_ids),
+                    result=result,
+                    added=[i for i in state.preview_ids if i not in linked],
+                    removed=[
+                        _item(i, names, object_type) for i in linked if i not in state.preview_ids
+                    ],
+                )
+        panels.append(panel)
+    return panels
+
+
+def outcome_message(
+    label: str,
+    before: Sequence[str],
+    after: Sequence[str],
+    touched: Collection[str],
+    *,
+    object_type: str | None,
+    undoing: bool = False,
+) -> str:
+    """Describe what a change did, by name: "Added Acme to Accounts."."""
+    added = [i for i in after if i not in before and i in touched]
+    removed = [i for i in before if i not in after and i in touched]
+    try:
+        names = related.resolve((object_type or "unknown", i) for i in added + removed)
+    except CRMError:
+        names = {}
+
+    def listed(ids: list[str]) -> str:
+        shown = [names[i].name if i in names else i for i in ids[:5]]
+        rest = len(ids) - len(shown)
+        return ", ".join(shown) + (f" and {rest} more" if rest > 0 else "")
+
+    if not added and not removed:
+        message = f"Nothing changed in {label}."
+    elif added and removed:
+        message = f"{label}: added {listed(added)}; removed {listed(removed)}."
+    elif added:
+        message = f"Added {listed(added)} to {label}."
+    else:
+        message = f"Removed {listed(removed)} from {label}."
+    return f"Undone. {message}" if undoing else message
+
+
+def _session_key(contact_id: str) -> str:
+    return f"{SESSION_PREFIX}{contact_id}"
+
+
+def flash(
+    request: HttpRequest,
+    contact_id: str,
+    *,
+    outcome: Outcome | None = None,
+    state: PanelState | None = None,
+) -> None:
+    """Keep an outcome or a state for the contact page the browser is redirected to."""
+    request.session[_session_key(contact_id)] = {
+        "outcome": asdict(outcome) if outcome else None,
+        "state": state.to_session() if state else None,
+    }
+
+
+def _take_flash(request: HttpRequest, contact_id: str) -> tuple[Outcome | None, PanelState | None]:
+    session = getattr(request, "session", None)
+    if session is None:
+        return None, None
+    data = session.pop(_session_key(contact_id), None)
+    if not isinstance(data, dict):
+        return None, None
+    try:
+        outcome = Outcome(**data["outcome"]) if data.get("outcome") else None
+        state = PanelState.from_session(data["state"]) if data.get("state") else None
+    except (TypeError, KeyError):
+        return None, None
+    return outcome, state
+
+
+def panel_context(
+    request: HttpRequest,
+    record: Record,
+    definitions: Definitions,
+    *,
+    contact_id: str | None = None,
+    from_query: str = "",
+    outcome: Outcome | None = None,
+    state: PanelState | None = None,
+) -> dict[str, Any]:
+    """Return what the ``relationships`` partial needs, on the contact page and after a change.
+
+    Without ``outcome``/``state`` the ones a plain form post left in the session are shown
+    (once): that is how the page after the redirect offers undo or shows an error.
+    """
+    contact_id = contact_id or record.id
+    if outcome is None and state is None:
+        outcome, state = _take_flash(request, contact_id)
+    states = {state.key: state} if state else {}
+    if outcome is not None:
+        definition = definitions.relationship_definitions.get(outcome.key)
+        if definition is None:
+            outcome = None
+    return {
+        "record": record,
+        "relationships": build_panels(record, definitions, contact_id=contact_id, states=states),
+        "rel_outcome": outcome,
+        "rel_outcome_url": (
+            reverse("contacts:relationships", args=[contact_id, outcome.key]) if outcome else ""
+        ),
+        # One key per rendering of the panel: every form in it sends it, and the write adds a
+        # digest of what it sends (see idempotency_key).
+        "rel_form_key": uuid.uuid4().hex,
+        "from_query": from_query,
+    }
