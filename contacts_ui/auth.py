@@ -1,45 +1,130 @@
-"""Who is signed in.
+"""Who is signed in, and with which groups.
 
-AUTH_MODE=dev signs every request in as the demo user. dashboard.config refuses dev mode unless
-DEBUG is on, the backend is the sandbox, or the CRM is on a loopback address.
+- AUTH_MODE=dev: everyone is the demo user (dashboard.config refuses dev mode unless DEBUG is on,
+  the backend is the sandbox, or the CRM is on a loopback address).
+- AUTH_MODE=header: the SSO proxy names the user and groups in headers. They are trusted only
+  when the request comes from an address in TRUSTED_PROXIES; from anywhere else the answer is
+  403 whatever the headers say.
+- AUTH_MODE=oidc: mozilla-django-oidc signs people in; their groups ride in the session.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from contacts_ui.roles import role_for
 from dashboard.config import AuthMode
+
+logger = logging.getLogger(__name__)
 
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
+OIDC_GROUPS_SESSION_KEY = "oidc_groups"
+MAX_GROUPS = 200
 
 
-class DevAuthMiddleware:
-    """Attach the demo user to every request when AUTH_MODE=dev."""
+def _header_meta_name(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def parse_groups(raw: str | None) -> tuple[str, ...]:
+    """Split a comma-separated groups header into clean group names."""
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.split(",") if part.strip())[:MAX_GROUPS]
+
+
+def from_trusted_proxy(remote_addr: str | None) -> bool:
+    """Tell whether the connection comes from one of the configured SSO proxies."""
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in settings.DASHBOARD.TRUSTED_PROXIES)
+
+
+def _user_for_email(email: str):  # type: ignore[no-untyped-def]
+    user_model = get_user_model()
+    username = email.strip().lower()[:150]
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": username})
+    return user
+
+
+class SignInMiddleware:
+    """Attach the user, their groups and their role to every request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.enabled = settings.DASHBOARD_AUTH_MODE is AuthMode.DEV
-        self._user_id: int | None = None
+        self._demo_user_id: int | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self.enabled:
+        app = settings.DASHBOARD
+        mode = app.AUTH_MODE
+        groups: tuple[str, ...] = ()
+        if mode is AuthMode.DEV:
             request.user = self._demo_user()
+            groups = ("dev",)
+        elif mode is AuthMode.HEADER:
+            refused = self._sign_in_from_headers(request)
+            if refused is not None:
+                return refused
+            groups = request.sso_groups  # type: ignore[attr-defined]
+        elif mode is AuthMode.OIDC and request.user.is_authenticated:
+            groups = tuple(request.session.get(OIDC_GROUPS_SESSION_KEY, ()))
+        elif mode is AuthMode.OIDC:
+            # Not signed in: off to the provider (contacts_ui.oidc imports this module).
+            from contacts_ui.oidc import sign_in_required
+
+            refused = sign_in_required(request)
+            if refused is not None:
+                return refused
+        request.sso_groups = groups  # type: ignore[attr-defined]
+        request.role = role_for(groups, app)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+    def _sign_in_from_headers(self, request: HttpRequest) -> HttpResponse | None:
+        app = settings.DASHBOARD
+        if not from_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            logger.warning(
+                "refused a request from %s: not a trusted SSO proxy",
+                request.META.get("REMOTE_ADDR"),
+            )
+            return render(
+                request,
+                "errors/403.html",
+                {"message": "This dashboard is only reachable through the company's sign-in."},
+                status=403,
+            )
+        email = request.META.get(_header_meta_name(app.SSO_USER_HEADER), "").strip()
+        if not email or "@" not in email:
+            return render(
+                request,
+                "errors/403.html",
+                {"message": "The sign-in proxy did not say who you are. Sign in again."},
+                status=401,
+            )
+        request.user = _user_for_email(email)
+        request.sso_groups = parse_groups(  # type: ignore[attr-defined]
+            request.META.get(_header_meta_name(app.SSO_GROUPS_HEADER))
+        )
+        return None
 
     def _demo_user(self):  # type: ignore[no-untyped-def]
         user_model = get_user_model()
-        if self._user_id is not None:
-            user = user_model.objects.filter(pk=self._user_id).first()
+        if self._demo_user_id is not None:
+            user = user_model.objects.filter(pk=self._demo_user_id).first()
             if user is not None:
                 return user
         user, _ = user_model.objects.get_or_create(
             username=DEMO_USERNAME,
             defaults={"email": DEMO_EMAIL, "first_name": "Demo", "last_name": "User"},
         )
-        self._user_id = user.pk
+        self._demo_user_id = user.pk
         return user

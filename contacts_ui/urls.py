@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from contacts_ui.views import contacts
+from contacts_ui.views import contacts, edit, relationships
 
 
 class RecordIdConverter:
@@ -19,8 +19,42 @@ class RecordIdConverter:
 
 register_converter(RecordIdConverter, "record_id")
 
+
+class RelationshipKeyConverter:
+    """Match relationship keys as the CRM names them: ``$account``, ``champion-contact``."""
+
+    regex = r"\$?[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RelationshipKeyConverter, "relationship_key")
+
 app_name = "contacts"
 urlpatterns = [
     path("", contacts.contact_list, name="list"),
+    path("columns/", contacts.choose_columns, name="columns"),
+    path("step/", contacts.step, name="step"),
+    path("definitions/refresh/", contacts.refresh_definitions, name="refresh-definitions"),
+    # Before the id pattern: the id converter would match "new".
+    path("new/", edit.contact_create, name="new"),
+    path("new/duplicates/", edit.duplicate_check, name="duplicates"),
+    path("new/accounts/", edit.account_options, name="account-options"),
+    path("preview/", edit.markdown_preview, name="markdown-preview"),
     path("<record_id:contact_id>/", contacts.contact_detail, name="detail"),
+    path("<record_id:contact_id>/edit/", edit.contact_edit, name="edit"),
+    path(
+        "<record_id:contact_id>/relationships/<relationship_key:key>/",
+        relationships.change_relationship,
+        name="relationships",
+    ),
+    path(
+        "<record_id:contact_id>/relationships/<relationship_key:key>/search/",
+        relationships.search_relationship,
+        name="relationship-search",
+    ),
 ]

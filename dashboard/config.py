@@ -9,10 +9,12 @@ from __future__ import annotations
 import ipaddress
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -65,15 +67,84 @@ class AppSettings(BaseSettings):
     DATABASE_URL: str | None = None
     REDIS_URL: str | None = None
 
+    # AUTH_MODE=header: who the SSO proxy says the user is, trusted only from these addresses.
+    SSO_USER_HEADER: str = "X-Forwarded-Email"
+    SSO_GROUPS_HEADER: str = "X-Forwarded-Groups"
+    TRUSTED_PROXIES: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list
+    )
+    SSO_LOGOUT_URL: str | None = None
+    # AUTH_MODE=oidc: the company's OpenID Connect provider (discovery at ISSUER/.well-known/…).
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: SecretStr | None = None
+    OIDC_GROUPS_CLAIM: str = "groups"
+    OIDC_SCOPES: str = "openid email profile"
+    # Roles from SSO groups (comma lists). A person in none of them may not use the dashboard.
+    ROLE_VIEWER_GROUPS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ROLE_EDITOR_GROUPS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ROLE_ADMIN_GROUPS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1, le=36_500)
+    # Origins allowed to show the dashboard in an iframe (CSP frame-ancestors); none = no framing.
+    EMBED_ALLOWED_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Serve under a path prefix such as /tools/contacts (when the proxy does not set SCRIPT_NAME).
+    FORCE_SCRIPT_NAME: str | None = None
+    # Redirect plain HTTP to HTTPS (DEBUG off). Turn off only if TLS ends before the proxy.
+    SECURE_SSL_REDIRECT: bool = True
+
     # Where the embedded sandbox keeps its data, so edits survive a restart.
     SANDBOX_DB_PATH: Path = BASE_DIR / "var" / "sandbox.sqlite3"
     # How long CRM definitions (the field schema) stay cached before they are fetched again.
     DEFINITIONS_CACHE_SECONDS: int = Field(default=300, ge=0, le=86_400)
+    # Phone numbers typed without +country code are read as numbers of this region (ISO 3166-1).
+    PHONE_DEFAULT_REGION: str = "US"
 
-    @field_validator("ALLOWED_HOSTS", mode="before")
+    @field_validator(
+        "ALLOWED_HOSTS",
+        "TRUSTED_PROXIES",
+        "ROLE_VIEWER_GROUPS",
+        "ROLE_EDITOR_GROUPS",
+        "ROLE_ADMIN_GROUPS",
+        "EMBED_ALLOWED_ORIGINS",
+        mode="before",
+    )
     @classmethod
-    def _split_hosts(cls, value: object) -> object:
+    def _split_lists(cls, value: object) -> object:
         return _split_commas(value)
+
+    @field_validator("TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _read_networks(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [ipaddress.ip_network(str(item), strict=False) for item in value]
+        return value
+
+    @field_validator("EMBED_ALLOWED_ORIGINS")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            parts = urlsplit(origin)
+            is_origin = parts.netloc and parts.path in {"", "/"} and not parts.query
+            if parts.scheme not in {"http", "https"} or not is_origin:
+                raise ValueError(f"{origin!r} is not an origin such as https://intranet.example.com")
+        return [origin.rstrip("/") for origin in value]
+
+    @field_validator("FORCE_SCRIPT_NAME")
+    @classmethod
+    def _check_prefix(cls, value: str | None) -> str | None:
+        if value is None or value in {"", "/"}:
+            return None
+        if not value.startswith("/"):
+            raise ValueError("must be a path that starts with /, such as /tools/contacts")
+        return value.rstrip("/")
+
+    @field_validator("PHONE_DEFAULT_REGION")
+    @classmethod
+    def _check_phone_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if len(region) != 2 or region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be a 2-letter region code phone numbers know, such as US or DE")
+        return region
 
     @field_validator("LIGHTFIELD_BASE_URL", "HIGHLEVEL_BASE_URL")
     @classmethod
@@ -104,6 +175,18 @@ class AppSettings(BaseSettings):
             raise ValueError(
                 "AUTH_MODE=dev signs everyone in as the demo user, so it only runs with "
                 "DEBUG=true, CRM_BACKEND=sandbox, or a CRM base URL on a loopback address"
+            )
+        if self.AUTH_MODE is AuthMode.HEADER and not self.TRUSTED_PROXIES:
+            raise ValueError(
+                "TRUSTED_PROXIES is required with AUTH_MODE=header (the SSO proxy's addresses, "
+                "e.g. 10.0.0.5/32): headers from anywhere else are never trusted"
+            )
+        if self.AUTH_MODE is AuthMode.OIDC and not (
+            self.OIDC_ISSUER and self.OIDC_CLIENT_ID and self.OIDC_CLIENT_SECRET
+        ):
+            raise ValueError(
+                "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with "
+                "AUTH_MODE=oidc"
             )
         if not self.DEBUG and self.SECRET_KEY is None:
             raise ValueError("SECRET_KEY is required when DEBUG is off")

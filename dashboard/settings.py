@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the project-wide form renderer below.
+    "django.forms",
     "django_htmx",
     "template_partials",
     "contacts_ui",
@@ -33,12 +35,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "contacts_ui.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "contacts_ui.auth.DevAuthMiddleware",
+    "contacts_ui.auth.SignInMiddleware",
+    "contacts_ui.timezones.ViewerTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -56,20 +60,34 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "contacts_ui.roles.role_context",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "contacts_ui.templatetags.contacts_tags",
+            ],
             "loaders": [
                 (
                     "template_partials.loader.Loader",
                     [
-                        "django.template.loaders.filesystem.Loader",
-                        "django.template.loaders.app_directories.Loader",
+                        (
+                            # Parsed templates are kept in memory (Django still reloads them
+                            # when a file changes under runserver).
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
                     ],
                 )
             ],
         },
     }
 ]
+
+# Widgets render through the project's template engine, so templates/fields/ can hold ours.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -87,18 +105,30 @@ if APP.REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Related-record names and definitions are many small entries: the default 300 would churn.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 LOGIN_URL = "/"
+if APP.AUTH_MODE is AuthMode.OIDC:
+    # mozilla-django-oidc signs people in (contacts_ui/oidc.py); its OIDC_* settings are answered
+    # from APP and the provider's discovery document, fetched at the first sign-in.
+    AUTHENTICATION_BACKENDS = ["contacts_ui.oidc.OIDCBackend"]
+    LOGIN_URL = "oidc_authentication_init"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# Absolute, with the path prefix, so static URLs are right however the app is mounted.
+STATIC_URL = f"{APP.FORCE_SCRIPT_NAME or ''}/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -112,13 +142,34 @@ STORAGES = {
     },
 }
 
+FORCE_SCRIPT_NAME = APP.FORCE_SCRIPT_NAME
+
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not the cookie.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = APP.SECURE_SSL_REDIRECT
+    # TLS usually ends at the SSO proxy, which says so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # HSTS preload commits the whole company domain to browsers' lists: IT's call, not ours.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if APP.EMBED_ALLOWED_ORIGINS:
+    # Inside another site's iframe, cookies are third-party: only SameSite=None; Secure works.
+    SESSION_COOKIE_SAMESITE = "None"
+    CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 
-DASHBOARD_AUTH_MODE = APP.AUTH_MODE or AuthMode.DEV
+# The typed settings object itself, for code that reads configuration per request (and for
+# tests, which swap it with override_settings).
+DASHBOARD = APP
 
 LOGGING = {
     "version": 1,

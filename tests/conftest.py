@@ -105,8 +105,17 @@ def standalone_sandbox(sandbox_db: Path) -> Iterator[str]:
     repo = Path(__file__).resolve().parent.parent
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "sandbox", "--port", str(port), "--db", str(sandbox_db),
-         "--rate-limit", "0"],
+        [
+            sys.executable,
+            "manage.py",
+            "sandbox",
+            "--port",
+            str(port),
+            "--db",
+            str(sandbox_db),
+            "--rate-limit",
+            "0",
+        ],
         cwd=repo,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -128,3 +137,12 @@ def standalone_sandbox(sandbox_db: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(live_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Run a real OpenID provider (tests/oidc/provider.mjs) whose client is the live dashboard."""
+    from tests.oidc.harness import run_provider
+
+    with run_provider(live_server.url, tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider

@@ -6,11 +6,20 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-used-anywhere-else")
 os.environ.setdefault("CRM_BACKEND", "sandbox")
 os.environ.setdefault("AUTH_MODE", "dev")
+# The test client speaks plain HTTP; production redirects it to HTTPS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault(
     "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="contacts-test-"), "sandbox.sqlite3")
 )
 
-from dashboard.settings import *  # noqa: E402, F403
+from dashboard.settings import *  # noqa: F403
 
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests serve static files straight from static/ (no collectstatic, no manifest).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -13,8 +13,23 @@ from dashboard.config import AppSettings, AuthMode, ConfigError, CRMBackend, loa
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_VARS = (
-    "CRM_BACKEND", "LIGHTFIELD_API_KEY", "LIGHTFIELD_BASE_URL", "AUTH_MODE", "DEBUG", "SECRET_KEY",
-    "ALLOWED_HOSTS", "HIGHLEVEL_TOKEN", "HIGHLEVEL_LOCATION_ID", "DEFINITIONS_CACHE_SECONDS",
+    "TRUSTED_PROXIES",
+    "ROLE_VIEWER_GROUPS",
+    "ROLE_EDITOR_GROUPS",
+    "ROLE_ADMIN_GROUPS",
+    "EMBED_ALLOWED_ORIGINS",
+    "FORCE_SCRIPT_NAME",
+    "OIDC_ISSUER",
+    "CRM_BACKEND",
+    "LIGHTFIELD_API_KEY",
+    "LIGHTFIELD_BASE_URL",
+    "AUTH_MODE",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "HIGHLEVEL_TOKEN",
+    "HIGHLEVEL_LOCATION_ID",
+    "DEFINITIONS_CACHE_SECONDS",
 )
 
 
@@ -100,6 +115,7 @@ def test_the_api_key_is_not_in_the_settings_repr(env: pytest.MonkeyPatch) -> Non
     env.setenv("CRM_BACKEND", "lightfield")
     env.setenv("LIGHTFIELD_API_KEY", "sk_lf_topsecret")
     env.setenv("AUTH_MODE", "header")
+    env.setenv("TRUSTED_PROXIES", "10.0.0.5/32")
     assert "sk_lf_topsecret" not in repr(load_settings())
 
 
@@ -107,9 +123,44 @@ def test_a_bad_environment_stops_manage_py_with_the_variable_named() -> None:
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     env |= {"DJANGO_SETTINGS_MODULE": "dashboard.settings", "CRM_BACKEND": "nope", "DEBUG": "true"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "CRM_BACKEND" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_header_sign_in_needs_the_proxies_it_trusts(env: pytest.MonkeyPatch) -> None:
+    env.setenv("AUTH_MODE", "header")
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        load_settings()
+
+
+def test_trusted_proxies_are_read_as_networks(env: pytest.MonkeyPatch) -> None:
+    env.setenv("AUTH_MODE", "header")
+    env.setenv("TRUSTED_PROXIES", "127.0.0.1/32, 10.1.0.0/16")
+    assert [str(n) for n in load_settings().TRUSTED_PROXIES] == ["127.0.0.1/32", "10.1.0.0/16"]
+
+
+def test_a_bad_proxy_network_is_named(env: pytest.MonkeyPatch) -> None:
+    env.setenv("TRUSTED_PROXIES", "not-an-address")
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        load_settings()
+
+
+def test_embed_origins_must_be_origins(env: pytest.MonkeyPatch) -> None:
+    env.setenv("EMBED_ALLOWED_ORIGINS", "https://intranet.example.com/portal")
+    with pytest.raises(ConfigError, match="EMBED_ALLOWED_ORIGINS"):
+        load_settings()
+
+
+def test_oidc_needs_its_provider_and_client(env: pytest.MonkeyPatch) -> None:
+    env.setenv("AUTH_MODE", "oidc")
+    with pytest.raises(ConfigError, match="OIDC_ISSUER"):
+        load_settings()

@@ -1,0 +1,87 @@
+"""Security headers on every response, and a request id for logs and the audit trail.
+
+The Content-Security-Policy allows nothing inline and nothing from another host: every script
+and style is a file under static/. ``frame-ancestors`` comes from EMBED_ALLOWED_ORIGINS, so the
+dashboard can live in an intranet portal's iframe and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from contacts_ui.oidc import form_action_origins
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+def content_security_policy(embed_origins: list[str], form_targets: list[str] | None = None) -> str:
+    """Build the CSP header value for the configured embedding origins.
+
+    ``form_targets``: other origins a form may lead to (the OIDC provider, for sign-out).
+    """
+    ancestors = " ".join(embed_origins) if embed_origins else "'none'"
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "form-action": " ".join(["'self'", *(form_targets or [])]),
+        "frame-ancestors": ancestors,
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+class SecurityHeadersMiddleware:
+    """Give each request an id and each response the CSP and related headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        # A proxy's id is kept so one request can be followed across systems; junk is replaced.
+        request.id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex  # type: ignore[attr-defined]
+        request.embedded = request.headers.get("Sec-Fetch-Dest") == "iframe"  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        origins = settings.DASHBOARD.EMBED_ALLOWED_ORIGINS
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            content_security_policy(origins, form_action_origins(settings.DASHBOARD)),
+        )
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if origins:
+            # X-Frame-Options cannot name an allow-list; CSP frame-ancestors decides instead.
+            response.headers.pop("X-Frame-Options", None)
+            # Inside the portal's iframe our cookies are third-party, which browsers block more
+            # and more; partitioned cookies (CHIPS) still work, kept apart per portal site.
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+                if name in response.cookies and response.cookies[name]["secure"]:
+                    response.cookies[name]["partitioned"] = True
+        response.headers[REQUEST_ID_HEADER] = request.id  # type: ignore[attr-defined]
+        return response
