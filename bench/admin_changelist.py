@@ -21,6 +21,17 @@ REPO = BENCH.parent
 sys.path[:0] = [str(BENCH), str(REPO)]
 
 
+def _every(list_page):  # type: ignore[no-untyped-def]
+    """Yield every record of a list endpoint, page by page."""
+    offset = 0
+    while True:
+        page = list_page(offset=offset)
+        yield from page.data
+        offset += len(page.data)
+        if len(page.data) < 25:
+            return
+
+
 def _load(sandbox_db: Path) -> None:
     from anchor.people.models import Account, Contact, Member
 
@@ -32,46 +43,25 @@ def _load(sandbox_db: Path) -> None:
     with LightfieldClient(
         api_key="sk_sandbox_demo", base_url="http://sandbox.local", wsgi_app=app
     ) as crm:
-        members, accounts, contacts = [], [], []
-        offset = 0
-        while True:
-            page = crm.list_members(offset=offset)
-            members += [Member(id=m.id, name=m.display_name) for m in page.data]
-            offset += len(page.data)
-            if len(page.data) < 25:
-                break
-        offset = 0
-        while True:
-            page = crm.list_accounts(offset=offset)
-            accounts += [Account(id=a.id, name=a.display_name) for a in page.data]
-            offset += len(page.data)
-            if len(page.data) < 25:
-                break
-        offset = 0
-        while True:
-            page = crm.list_contacts(offset=offset)
-            for record in page.data:
-                emails, phones = record.value("$email") or [], record.value("$phone") or []
-                account_ids, owner_ids = (
-                    record.related_ids("$account"),
-                    record.related_ids("$owner"),
+        members = [Member(id=m.id, name=m.display_name) for m in _every(crm.list_members)]
+        accounts = [Account(id=a.id, name=a.display_name) for a in _every(crm.list_accounts)]
+        contacts = []
+        for position, record in enumerate(_every(crm.list_contacts)):
+            emails, phones = record.value("$email") or [], record.value("$phone") or []
+            account_ids, owner_ids = record.related_ids("$account"), record.related_ids("$owner")
+            contacts.append(
+                Contact(
+                    id=record.id,
+                    name=record.display_name,
+                    email=emails[0] if emails else "",
+                    phone=phones[0] if phones else "",
+                    title=record.value("$title") or "",
+                    account_id=account_ids[0] if account_ids else None,
+                    owner_id=owner_ids[0] if owner_ids else None,
+                    updated_at=record.updated_at,
+                    position=position,
                 )
-                contacts.append(
-                    Contact(
-                        id=record.id,
-                        name=record.display_name,
-                        email=emails[0] if emails else "",
-                        phone=phones[0] if phones else "",
-                        title=record.value("$title") or "",
-                        account_id=account_ids[0] if account_ids else None,
-                        owner_id=owner_ids[0] if owner_ids else None,
-                        updated_at=record.updated_at,
-                        position=len(contacts),
-                    )
-                )
-            offset += len(page.data)
-            if len(page.data) < 25:
-                break
+            )
     Member.objects.bulk_create(members)
     Account.objects.bulk_create(accounts)
     Contact.objects.bulk_create(contacts)

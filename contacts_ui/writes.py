@@ -8,7 +8,7 @@ CRM returns (so the contact page shows the saved values at once) and returns it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from contacts_ui import audit, services
@@ -17,6 +17,25 @@ from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Record
 
 logger = logging.getLogger(__name__)
+
+
+def _send(
+    actor: Actor,
+    action: str,
+    record_id: str | None,
+    change: Change,
+    idempotency_key: str,
+    write: Callable[[], Record],
+) -> Record:
+    """Send one write, audit the attempt whatever happens, and cache the record it returns."""
+    try:
+        record = write()
+    except CRMError as exc:
+        audit.record(actor, action, record_id, change, idempotency_key=idempotency_key, error=exc)
+        raise
+    audit.record(actor, action, record.id, change, idempotency_key=idempotency_key)
+    services.remember_contact(record)
+    return record
 
 
 def create_contact(
@@ -28,15 +47,16 @@ def create_contact(
     """Create a contact and return it as the CRM stored it."""
     change = Change.of_fields({}, fields)
     change.relationships = dict(relationships or {})
-    try:
-        record = services.get_client().create_contact(
+    record = _send(
+        actor,
+        "create",
+        None,
+        change,
+        idempotency_key,
+        lambda: services.get_client().create_contact(
             fields=fields, relationships=relationships, idempotency_key=idempotency_key
-        )
-    except CRMError as exc:
-        audit.record(actor, "create", None, change, idempotency_key=idempotency_key, error=exc)
-        raise
-    audit.record(actor, "create", record.id, change, idempotency_key=idempotency_key)
-    services.remember_contact(record)
+        ),
+    )
     # Keys only: values are personal data and stay out of the logs (the audit log has them).
     logger.info(
         "%s created contact %s (fields: %s)", actor.username, record.id, ", ".join(sorted(fields))
@@ -59,17 +79,16 @@ def update_contact(
     """
     change = Change.of_fields(before or {}, fields or {})
     change.relationships = dict(relationships or {})
-    try:
-        record = services.get_client().update_contact(
+    record = _send(
+        actor,
+        "update",
+        contact_id,
+        change,
+        idempotency_key,
+        lambda: services.get_client().update_contact(
             contact_id, fields=fields, relationships=relationships, idempotency_key=idempotency_key
-        )
-    except CRMError as exc:
-        audit.record(
-            actor, "update", contact_id, change, idempotency_key=idempotency_key, error=exc
-        )
-        raise
-    audit.record(actor, "update", contact_id, change, idempotency_key=idempotency_key)
-    services.remember_contact(record)
+        ),
+    )
     logger.info(
         "%s updated contact %s (fields: %s)",
         actor.username,
@@ -91,18 +110,16 @@ def update_relationships(
     ``operation`` is sent exactly as given, under ``relationships.<key>``; the caller keeps it
     within the CRM's 25-ids-per-request limit. Returns the contact as the CRM now has it.
     """
-    change = Change(relationships={key: dict(operation)})
-    try:
-        record = services.get_client().update_contact(
+    record = _send(
+        actor,
+        "relationship",
+        contact_id,
+        Change(relationships={key: dict(operation)}),
+        idempotency_key,
+        lambda: services.get_client().update_contact(
             contact_id, relationships={key: dict(operation)}, idempotency_key=idempotency_key
-        )
-    except CRMError as exc:
-        audit.record(
-            actor, "relationship", contact_id, change, idempotency_key=idempotency_key, error=exc
-        )
-        raise
-    audit.record(actor, "relationship", contact_id, change, idempotency_key=idempotency_key)
-    services.remember_contact(record)
+        ),
+    )
     logger.info(
         "%s changed relationship %s of contact %s (%s)",
         actor.username,

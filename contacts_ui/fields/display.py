@@ -75,22 +75,27 @@ def _text(value: Any, _definition: FieldDefinition | None) -> str:
     return ", ".join(str(item) for item in _items(value))
 
 
-def _number_text(value: Any, _definition: FieldDefinition | None, locale: str = "en_US") -> str:
+def _decimal(value: Any) -> Decimal | None:
+    """Read a CRM number exactly (no float rounding), or None for anything that is not one."""
     if isinstance(value, bool):
-        return str(value)
+        return None
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _number_text(value: Any, _definition: FieldDefinition | None, locale: str = "en_US") -> str:
+    number = _decimal(value)
+    if number is None:
         return str(value)
     return format_decimal(number, format="#,##0.##", locale=locale)
 
 
 def _currency_text(value: Any, definition: FieldDefinition | None, locale: str = "en_US") -> str:
-    if isinstance(value, bool):
-        return str(value)
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
+    number = _decimal(value)
+    if number is None:
         return str(value)
     amount = format_decimal(number, format="#,##0.00", locale=locale)
     code = definition.type_configuration.currency if definition else None
