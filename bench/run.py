@@ -30,6 +30,8 @@ os.environ.update(
         "CRM_BACKEND": "sandbox",
         "AUTH_MODE": "dev",
         "ALLOWED_HOSTS": "testserver",
+        # The in-process client speaks plain HTTP; TLS is the proxy's business.
+        "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"sqlite:///{WORKDIR / 'dashboard.sqlite3'}",
         "SANDBOX_DB_PATH": str(WORKDIR / "sandbox.sqlite3"),
     }
