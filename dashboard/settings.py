@@ -89,6 +89,9 @@ TEMPLATES = [
 # Widgets render through the project's template engine, so templates/fields/ can hold ours.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+if not APP.DATABASE_URL:
+    # The embedded default: SQLite under var/, which a fresh clone does not have yet.
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         APP.DATABASE_URL or f"sqlite:///{BASE_DIR / 'var' / 'dashboard.sqlite3'}",
