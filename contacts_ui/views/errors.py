@@ -55,8 +55,3 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     """Render the 500 page without touching anything that might have failed."""
     return render(request, "errors/500.html", status=500)
-
-
-def forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    """Render the 403 page with the reason."""
-    return render(request, "errors/403.html", {"message": message}, status=403)
