@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,6 +21,7 @@ from sandbox.config import SandboxConfig
 
 SANDBOX_KEY = "sk_sandbox_demo"
 SANDBOX_URL = "http://sandbox.local"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def no_sleep(_seconds: float) -> None:
@@ -95,31 +100,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def standalone_sandbox(sandbox_db: Path) -> Iterator[str]:
-    """Run `manage.py sandbox` as its own process on a free port; yield its base URL."""
-    import subprocess
-    import sys
-    import time
+@contextmanager
+def standalone_sandbox_at(db: Path, log: Path) -> Iterator[str]:
+    """Run `manage.py sandbox` as its own process on a free port; yield its base URL.
 
-    repo = Path(__file__).resolve().parent.parent
+    The server logs every request, so it writes to a file: a pipe that nobody reads would fill
+    up and block it.
+    """
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "sandbox",
-            "--port",
-            str(port),
-            "--db",
-            str(sandbox_db),
-            "--rate-limit",
-            "0",
-        ],
-        cwd=repo,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "sandbox",
+                "--port",
+                str(port),
+                "--db",
+                str(db),
+                "--rate-limit",
+                "0",
+            ],
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -129,14 +134,19 @@ def standalone_sandbox(sandbox_db: Path) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"the sandbox did not start: {process.stderr.read().decode()}"  # type: ignore[union-attr]
-                    ) from None
+                    pytest.fail(f"the standalone sandbox did not start:\n{log.read_text()}")
                 time.sleep(0.1)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def standalone_sandbox(sandbox_db: Path, tmp_path: Path) -> Iterator[str]:
+    """Run the standalone sandbox on this test's copy of the demo workspace."""
+    with standalone_sandbox_at(sandbox_db, tmp_path / "sandbox.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

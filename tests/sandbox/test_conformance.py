@@ -17,18 +17,16 @@ Deliberate limits, each for a documented reason:
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import standalone_sandbox_at
 from tests.sandbox.helpers import HEADERS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -43,60 +41,11 @@ MAX_EXAMPLES = 25
 pytestmark = pytest.mark.conformance
 
 
-def free_port() -> int:
-    """Return a loopback TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def standalone_url(tmp_path: Path) -> Iterator[str]:
     """Start `manage.py sandbox` on a fresh database and yield its base URL once it answers."""
-    port = free_port()
-    # Django's settings must load for manage.py to find the command; the sandbox reads none.
-    env = os.environ | {"DEBUG": os.environ.get("DEBUG", "true")}
-    # A file, not a pipe: the server logs every request, and a full pipe would block it.
-    log = tmp_path / "sandbox.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "sandbox",
-                "--port",
-                str(port),
-                "--db",
-                str(tmp_path / "conformance.sqlite3"),
-                "--rate-limit",
-                "0",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(url, process, log)
+    with standalone_sandbox_at(tmp_path / "conformance.sqlite3", tmp_path / "sandbox.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"{url}/v1/auth/validate", headers=HEADERS, timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                pytest.fail(f"the standalone sandbox did not start:\n{log.read_text()}")
-            time.sleep(0.1)
 
 
 def seeded_ids_config(url: str, path: Path) -> Path:
