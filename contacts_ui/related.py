@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from contacts_ui import services
 from contacts_ui.crm.errors import CRMError, NotFoundError
-from contacts_ui.crm.models import Record
+from contacts_ui.crm.models import Record, RelationshipDefinition
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,17 @@ def _members_key() -> str:
 
 def _from_record(record: Record, object_type: str) -> RelatedName:
     return RelatedName(record.id, record.display_name, object_type, record.http_link)
+
+
+def object_type_of(
+    record: Record, key: str, definition: RelationshipDefinition | None
+) -> str | None:
+    """Return the object type a record's relationship points at (the record says, else its
+    definition)."""
+    relationship = record.relationships.get(key)
+    return (relationship and relationship.object_type) or (
+        definition.object_type if definition else None
+    )
 
 
 def remember(record: Record, object_type: str) -> None:

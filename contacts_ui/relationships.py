@@ -461,13 +461,6 @@ def _item(
     return LinkedItem(record_id, label, missing=bool(name and name.missing))
 
 
-def _object_type(record: Record, key: str, definition: RelationshipDefinition | None) -> str | None:
-    relationship = record.relationships.get(key)
-    return (relationship and relationship.object_type) or (
-        definition.object_type if definition else None
-    )
-
-
 def build_panels(
     record: Record,
     definitions: Definitions,
@@ -483,7 +476,7 @@ def build_panels(
     wanted: list[tuple[str, str]] = []
     for key in keys:
         definition = definitions.relationship_definitions.get(key)
-        object_type = _object_type(record, key, definition) or "unknown"
+        object_type = related.object_type_of(record, key, definition) or "unknown"
         state = states.get(key)
         extra = list(record.related_ids(key))
         if state is not None:
@@ -498,7 +491,7 @@ def build_panels(
     for index, key in enumerate(keys):
         definition = definitions.relationship_definitions.get(key)
         relationship = record.relationships.get(key)
-        object_type = _object_type(record, key, definition)
+        object_type = related.object_type_of(record, key, definition)
         cardinality = (definition.cardinality if definition else "") or (
             relationship.cardinality if relationship else ""
         )

@@ -7,7 +7,7 @@ it safe. Odd values never raise: display_html/display_text fall back to escaped 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -415,9 +415,3 @@ RENDERERS: dict[str, Renderer] = {
     "HTML": Renderer(_html_text, _html_html),
 }
 FALLBACK = Renderer(_text, _text_html)
-
-
-def _fallback_text(value: Any) -> str:
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return ", ".join(str(item) for item in value)
-    return str(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -88,50 +89,34 @@ def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int |
     return links
 
 
-def _relationship_ids(records: list[Record], keys: list[str], definitions: Definitions):  # type: ignore[no-untyped-def]
+def _relationship_ids(
+    records: list[Record], keys: list[str], definitions: Definitions
+) -> Iterator[tuple[str, str]]:
+    """Yield (object type, id) for every record linked under ``keys``, for name lookups."""
     for record in records:
         for key in keys:
-            relationship = record.relationships.get(key)
             definition = definitions.relationship_definitions.get(key)
-            object_type = (relationship and relationship.object_type) or (
-                definition.object_type if definition else None
-            )
+            object_type = related.object_type_of(record, key, definition) or "unknown"
             for related_id in record.related_ids(key):
-                yield (object_type or "unknown", related_id)
+                yield (object_type, related_id)
 
 
 def _names_html(
-    ids: tuple[str, ...],
-    names: dict[str, related.RelatedName],
-    filter_param: str | None,
-    *,
-    compact: bool,
+    ids: tuple[str, ...], names: dict[str, related.RelatedName], filter_param: str | None
 ) -> SafeString:
-    """Render related records by name: in the list as links that filter by them."""
+    """Render a list cell's related records by name, as links that filter the list by them."""
     if not ids:
         return format_html('<span class="empty">{}</span>', EMPTY)
-    items = []
-    for related_id in ids:
-        name = names.get(related_id)
-        label = name.name if name else related_id
-        if filter_param and compact:
-            url = _list_url(urlencode({filter_param: related_id}))
-            items.append((url, label, ""))
-        elif name and name.http_link:
-            items.append((name.http_link, label, "noopener noreferrer"))
-        else:
-            items.append(("", label, ""))
+    labels = [
+        (related_id, names[related_id].name if related_id in names else related_id)
+        for related_id in ids
+    ]
+    if filter_param is None:
+        return format_html_join(", ", "{}", ((label,) for _, label in labels))
     return format_html_join(
         ", ",
-        "{}",
-        (
-            (
-                format_html('<a href="{}" rel="{}">{}</a>', url, rel, label)
-                if url
-                else format_html("{}", label),
-            )
-            for url, label, rel in items
-        ),
+        '<a href="{}">{}</a>',
+        ((_list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
     )
 
 
@@ -149,7 +134,7 @@ def _cell(
         key = column.source_key
         definition = definitions.relationship_definitions.get(key)
         param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
-        return _names_html(record.related_ids(key), names, param, compact=True)
+        return _names_html(record.related_ids(key), names, param)
     field = record.fields.get(column.key)
     if field is None:
         return display_html("TEXT", None)

@@ -181,3 +181,14 @@ def test_a_junk_page_keeps_the_search_when_it_redirects(
 ) -> None:
     response = client.get("/contacts/", {"q": "Zo", "page": "x"})
     assert response["Location"] == "/contacts/?q=Zo&page=1"
+
+
+def test_the_search_and_the_results_show_the_loading_indicator_while_htmx_waits(
+    client: Client, crm: LightfieldClient
+) -> None:
+    html = client.get("/contacts/").content.decode()
+    assert '<span id="loading" class="htmx-indicator" role="status"' in html
+    search = re.search(r'<form class="search"[^>]*>', html).group(0)
+    results = re.search(r'<section id="results"[^>]*>', html).group(0)
+    assert 'hx-indicator="#loading"' in search
+    assert 'hx-indicator="#loading"' in results

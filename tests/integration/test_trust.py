@@ -219,3 +219,20 @@ def test_manage_py_check_deploy_is_clean_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_header_mode_offers_the_proxys_sign_out(client: Client, crm: LightfieldClient) -> None:
+    app = AppSettings(**HEADER_MODE, SSO_LOGOUT_URL="https://sso.example.com/logout")
+    with override_settings(DASHBOARD=app):
+        page = client.get("/contacts/", headers=sso("vi@example.com", "sales-viewers"))
+    assert 'href="https://sso.example.com/logout">Sign out</a>' in page.content.decode()
+
+
+def test_a_person_is_created_on_first_sight_and_found_again(
+    client: Client, header_mode: None
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    for _ in range(2):
+        client.get("/contacts/", headers=sso("New.Person@Example.com", "sales-viewers"))
+    assert get_user_model().objects.filter(username="new.person@example.com").count() == 1
