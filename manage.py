@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Run Django's command line for the contacts dashboard."""
+
 import os
 import sys
 from pathlib import Path

@@ -35,7 +35,7 @@ def _every(list_page):  # type: ignore[no-untyped-def]
 def _load(sandbox_db: Path) -> None:
     from anchor.people.models import Account, Contact, Member
 
-    from contacts_ui.crm.client import LightfieldClient
+    from contacts_ui.crm.lightfield.client import LightfieldClient
     from sandbox.app import make_app
     from sandbox.config import SandboxConfig
 

@@ -69,7 +69,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from contacts_ui import services
+    from contacts_ui.services import backend as services
 
     setup_test_environment()
     call_command("migrate", verbosity=0)

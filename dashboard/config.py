@@ -126,7 +126,9 @@ class AppSettings(BaseSettings):
             parts = urlsplit(origin)
             is_origin = parts.netloc and parts.path in {"", "/"} and not parts.query
             if parts.scheme not in {"http", "https"} or not is_origin:
-                raise ValueError(f"{origin!r} is not an origin such as https://intranet.example.com")
+                raise ValueError(
+                    f"{origin!r} is not an origin such as https://intranet.example.com"
+                )
         return [origin.rstrip("/") for origin in value]
 
     @field_validator("FORCE_SCRIPT_NAME")

@@ -35,14 +35,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "contacts_ui.security.SecurityHeadersMiddleware",
+    "contacts_ui.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "contacts_ui.auth.SignInMiddleware",
-    "contacts_ui.timezones.ViewerTimezoneMiddleware",
+    "contacts_ui.identity.signin.SignInMiddleware",
+    "contacts_ui.web.timezones.ViewerTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -60,7 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "contacts_ui.roles.role_context",
+                "contacts_ui.identity.roles.role_context",
             ],
             "builtins": [
                 "template_partials.templatetags.partials",
@@ -122,7 +122,7 @@ LOGIN_URL = "/"
 if APP.AUTH_MODE is AuthMode.OIDC:
     # mozilla-django-oidc signs people in (contacts_ui/oidc.py); its OIDC_* settings are answered
     # from APP and the provider's discovery document, fetched at the first sign-in.
-    AUTHENTICATION_BACKENDS = ["contacts_ui.oidc.OIDCBackend"]
+    AUTHENTICATION_BACKENDS = ["contacts_ui.identity.oidc.OIDCBackend"]
     LOGIN_URL = "oidc_authentication_init"
 
 LANGUAGE_CODE = "en-us"

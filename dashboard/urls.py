@@ -14,7 +14,7 @@ urlpatterns = [
 ]
 
 # AUTH_MODE=oidc: sign-in, callback, sign-out (the provider's redirect URI is .../oidc/callback/).
-OIDC_URLS = path("oidc/", include("contacts_ui.oidc_urls"))
+OIDC_URLS = path("oidc/", include("contacts_ui.identity.oidc_urls"))
 if settings.DASHBOARD.AUTH_MODE is AuthMode.OIDC:
     urlpatterns.append(OIDC_URLS)
 

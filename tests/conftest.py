@@ -14,8 +14,8 @@ import httpx
 import pytest
 from django.core.cache import cache
 
-from contacts_ui import services
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.services import backend as services
 from sandbox.app import make_app
 from sandbox.config import SandboxConfig
 

@@ -1,6 +1,7 @@
 """The CRM service layer: typed Lightfield client, models and errors (no Django in here)."""
 
-from .client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+
 from .errors import (
     APIConnectionError,
     APIStatusError,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from contacts_ui.search import OPERATOR_WORDS
+from contacts_ui.listing.search import OPERATOR_WORDS
 
 register = template.Library()
 

@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.models import AuditEntry
-from contacts_ui.roles import Role, require_role
 
 PAGE_SIZE = 50
 FILTER_PARAMS = ("user", "record", "action", "result", "since", "until")

@@ -18,13 +18,19 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from contacts_ui import audit, related, relationships, results, services
-from contacts_ui.columns import Column, available_columns, columns_for, reset_columns, save_columns
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.fields import EMPTY, DisplayContext, display_html
-from contacts_ui.roles import Role, require_role
-from contacts_ui.search import (
+from contacts_ui.identity.roles import Role, require_role
+from contacts_ui.listing import navigation as results
+from contacts_ui.listing.columns import (
+    Column,
+    available_columns,
+    columns_for,
+    reset_columns,
+    save_columns,
+)
+from contacts_ui.listing.search import (
     FILTER_PREFIX,
     PAGE_PARAM,
     ListQuery,
@@ -32,6 +38,9 @@ from contacts_ui.search import (
     parse_list_query,
     unfilterable_labels,
 )
+from contacts_ui.relationships import panel as relationships
+from contacts_ui.services import audit, related
+from contacts_ui.services import backend as services
 from contacts_ui.views.errors import crm_error_response
 
 PAGE_SIZE = 25

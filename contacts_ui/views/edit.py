@@ -21,8 +21,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from contacts_ui import services, writes
-from contacts_ui.audit import Actor
 from contacts_ui.crm.errors import (
     APIStatusError,
     BadRequestError,
@@ -35,7 +33,7 @@ from contacts_ui.crm.models import Definitions, Filter, Record
 from contacts_ui.fields import DisplayContext
 from contacts_ui.fields.display import render_markdown
 from contacts_ui.fields.formfields import FormContext
-from contacts_ui.forms import (
+from contacts_ui.forms.contact_form import (
     ACCOUNT_FIELD,
     ACCOUNT_KEY,
     ContactForm,
@@ -45,10 +43,13 @@ from contacts_ui.forms import (
     record_values,
     sign_snapshot,
 )
-from contacts_ui.roles import Role, require_role
-from contacts_ui.timezones import zone_from_name
+from contacts_ui.identity.roles import Role, require_role
+from contacts_ui.services import backend as services
+from contacts_ui.services import writes
+from contacts_ui.services.audit import Actor
 from contacts_ui.views.contacts import JUST_SAVED_SESSION_KEY
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
+from contacts_ui.web.timezones import zone_from_name
 from dashboard.config import get_settings
 
 TEMPLATE = "contacts/form.html"

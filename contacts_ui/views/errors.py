@@ -27,9 +27,7 @@ def describe_crm_error(exc: CRMError) -> str:
     if isinstance(exc, APIConnectionError):
         return "The CRM cannot be reached right now. Try again in a moment."
     if isinstance(exc, AuthenticationError | PermissionDeniedError):
-        return (
-            "The CRM refused the dashboard's API key. Ask IT to check the key and its scopes."
-        )
+        return "The CRM refused the dashboard's API key. Ask IT to check the key and its scopes."
     if isinstance(exc, APIStatusError) and exc.status_code >= 500:
         return "The CRM had a problem answering. Try again in a moment."
     return "The CRM could not answer this request."

@@ -21,12 +21,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from contacts_ui import relationships, services, writes
-from contacts_ui.audit import Actor
 from contacts_ui.crm.errors import CRMError, NotFoundError
 from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
-from contacts_ui.relationships import MAX_QUERY_CHARS, Operation, Outcome, PanelState
-from contacts_ui.roles import Role, require_role
+from contacts_ui.identity.roles import Role, require_role
+from contacts_ui.relationships import panel as relationships
+from contacts_ui.relationships.panel import MAX_QUERY_CHARS, Operation, Outcome, PanelState
+from contacts_ui.services import backend as services
+from contacts_ui.services import writes
+from contacts_ui.services.audit import Actor
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 
 PANEL_TEMPLATE = "contacts/detail.html#relationships"

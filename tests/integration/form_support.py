@@ -13,8 +13,8 @@ import httpx
 import pytest
 from django.test import Client
 
-from contacts_ui import services
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.services import backend as services
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
 
 FormData = dict[str, list[str]]

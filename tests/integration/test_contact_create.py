@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.views import edit
 from sandbox.definitions import CONTACT
 from tests.integration.form_support import (  # noqa: F401 — the `recorder` fixture

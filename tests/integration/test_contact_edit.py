@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, no_sleep
 from tests.integration.form_support import (  # noqa: F401 — the `recorder` fixture

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.test import Client
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
 
 pytestmark = pytest.mark.django_db

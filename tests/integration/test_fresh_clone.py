@@ -25,7 +25,12 @@ def test_migrate_works_in_a_checkout_without_a_var_folder(tmp_path: Path) -> Non
     env |= {"DJANGO_SETTINGS_MODULE": "dashboard.settings", "DEBUG": "true"}
     result = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=checkout, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (checkout / "var" / "dashboard.sqlite3").is_file()

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
-from contacts_ui import services
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.services import backend as services
 from dashboard.config import AppSettings, AuthMode, CRMBackend
 from tests.conftest import SANDBOX_KEY, install_client
 

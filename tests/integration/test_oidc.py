@@ -18,8 +18,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from contacts_ui.auth import OIDC_GROUPS_SESSION_KEY
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.identity.signin import OIDC_GROUPS_SESSION_KEY
 from tests.oidc.harness import (
     OIDC_DJANGO_SETTINGS,
     Provider,
@@ -104,7 +104,7 @@ def test_a_write_without_a_session_is_a_401(client: Client, offline_oidc: None) 
 def test_an_unreachable_provider_is_a_clear_page_and_a_log_line_naming_oidc_issuer(
     client: Client, offline_oidc: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="contacts_ui.oidc"):
+    with caplog.at_level(logging.ERROR, logger="contacts_ui.identity.oidc"):
         response = client.get("/oidc/authenticate/?next=/contacts/")
     assert response.status_code == 503
     assert b"sign-in service cannot be reached" in response.content
@@ -204,7 +204,7 @@ def test_a_wrong_client_secret_ends_on_an_error_page(
 ) -> None:
     with oidc_mode(oidc_app_settings(oidc_provider.issuer, client_secret="wrong")):
         callback = sign_in_at_provider(start_sign_in(client), "ana@example.com")
-        with caplog.at_level(logging.WARNING, logger="contacts_ui.oidc"):
+        with caplog.at_level(logging.WARNING, logger="contacts_ui.identity.oidc"):
             response = client.get(callback)
     assert response.status_code == 403
     assert b"Sign-in did not complete" in response.content

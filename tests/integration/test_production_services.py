@@ -17,8 +17,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client, override_settings
 
-from contacts_ui import services
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.services import backend as services
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -96,7 +96,7 @@ def test_migrations_and_the_audit_log_work_on_postgresql(postgres_database: str)
         "DEBUG": "true",
     }
     script = (
-        "from contacts_ui import audit\n"
+        "from contacts_ui.services import audit\n"
         "from contacts_ui.models import AuditEntry\n"
         "actor = audit.Actor(user=None, username='ana@example.com', groups=('sales',))\n"
         "change = audit.Change.of_fields({'$title': 'CTO'}, {'$title': 'Directeur général ü'})\n"

@@ -17,9 +17,9 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from contacts_ui import services
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record, RelationshipDefinition
+from contacts_ui.services import backend as services
 from dashboard.config import AppSettings
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
 from tests.integration.test_trust import HEADER_MODE, sso
@@ -579,7 +579,7 @@ def test_the_owner_picker_filters_the_cached_member_list_locally(
 
 
 def test_contacts_are_searched_by_name_starting_with_the_typed_text(crm: LightfieldClient) -> None:
-    from contacts_ui import relationships
+    from contacts_ui.relationships import panel as relationships
 
     found = relationships.search("contact", "Jos")
     assert found

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client, override_settings
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.models import AuditEntry
 from dashboard.config import AppSettings
 from tests.integration.form_support import form_data, open_form
@@ -200,7 +200,7 @@ def test_old_audit_entries_are_pruned_after_the_retention_period(contact_id: str
 
     from django.utils import timezone
 
-    from contacts_ui import audit
+    from contacts_ui.services import audit
 
     actor = audit.Actor(user=None, username="x@example.com")
     old = audit.record(actor, "update", contact_id, audit.Change())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from dashboard.config import AppSettings, AuthMode
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from django.test import override_settings
 
-from contacts_ui import oidc
+from contacts_ui.identity import oidc
 from dashboard.config import AppSettings, AuthMode
 
 PROVIDER_DIR = Path(__file__).resolve().parent
@@ -178,7 +178,7 @@ def sign_in_at_provider(authorize_url: str, login: str) -> str:
 
 OIDC_DJANGO_SETTINGS = {
     # What dashboard/settings.py sets when AUTH_MODE=oidc (a test checks that they agree).
-    "AUTHENTICATION_BACKENDS": ["contacts_ui.oidc.OIDCBackend"],
+    "AUTHENTICATION_BACKENDS": ["contacts_ui.identity.oidc.OIDCBackend"],
     "LOGIN_URL": "oidc_authentication_init",
     # What dashboard/urls.py mounts when AUTH_MODE=oidc.
     "ROOT_URLCONF": "tests.oidc.urls",

@@ -116,7 +116,12 @@ def test_manage_py_sandbox_needs_no_dashboard_settings_and_keeps_its_data_under_
     env = {k: v for k, v in os.environ.items() if k not in unset}
     result = subprocess.run(
         [sys.executable, "manage.py", "sandbox", "--help"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "usage: python manage.py sandbox" in result.stdout

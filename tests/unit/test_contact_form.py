@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from contacts_ui.crm.models import Record
 from contacts_ui.fields.formfields import FormContext
-from contacts_ui.forms import ContactForm, read_snapshot, sign_snapshot
+from contacts_ui.forms.contact_form import ContactForm, read_snapshot, sign_snapshot
 from tests.unit.fields.support import definition, definitions
 
 DEFINITIONS = definitions(

@@ -1,4 +1,4 @@
-"""contacts_ui.oidc on its own: the groups claim, the email rule, users, settings and discovery."""
+"""contacts_ui.identity.oidc alone: the groups claim, the email rule, users, settings, discovery."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.test import RequestFactory, override_settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from contacts_ui import oidc
-from contacts_ui.auth import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
-from contacts_ui.security import content_security_policy
+from contacts_ui.identity import oidc
+from contacts_ui.identity.signin import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
+from contacts_ui.web.security import content_security_policy
 from dashboard.config import AuthMode
 from tests.oidc.harness import oidc_app_settings
 

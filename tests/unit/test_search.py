@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from contacts_ui.crm.models import Definitions, Filter
-from contacts_ui.search import filter_fields, parse_list_query, unfilterable_labels
+from contacts_ui.listing.search import filter_fields, parse_list_query, unfilterable_labels
 
 DEFINITIONS = Definitions.model_validate(
     {

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from contacts_ui import audit
+from contacts_ui.services import audit
 
 
 class Command(BaseCommand):

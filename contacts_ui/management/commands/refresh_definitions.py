@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts_ui import services
 from contacts_ui.crm.errors import CRMError
+from contacts_ui.services import backend as services
 
 
 class Command(BaseCommand):

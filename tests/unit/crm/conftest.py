@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from contacts_ui.crm import LightfieldClient
-from contacts_ui.crm.constants import DEFAULT_BASE_URL
+from contacts_ui.crm.lightfield.constants import DEFAULT_BASE_URL
 
 API_KEY = "sk_lf_test_0123456789abcdef"
 

@@ -49,7 +49,7 @@ RESOLVE_PREFIX = "resolve."
 ACCOUNT_KEY = "$account"
 ACCOUNT_FIELD = RELATIONSHIP_PREFIX + ACCOUNT_KEY
 THEIRS, MINE = "theirs", "mine"
-SNAPSHOT_SALT = "contacts_ui.forms.snapshot"
+SNAPSHOT_SALT = "contacts_ui.forms.contact_form.snapshot"
 EMAIL_KEY = "$email"
 NAME_OR_EMAIL = ("$name", EMAIL_KEY)
 

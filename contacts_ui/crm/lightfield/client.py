@@ -15,7 +15,13 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from .constants import (
+from contacts_ui.crm.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    CRMResponseError,
+    make_status_error,
+)
+from contacts_ui.crm.lightfield.constants import (
     API_VERSION,
     DEFAULT_BASE_URL,
     DEFAULT_LIMITS,
@@ -29,13 +35,7 @@ from .constants import (
     PAGE_SIZE_MAX,
     USER_AGENT,
 )
-from .errors import (
-    APIConnectionError,
-    APITimeoutError,
-    CRMResponseError,
-    make_status_error,
-)
-from .models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
+from contacts_ui.crm.models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
 
 __all__ = ["LightfieldClient"]
 

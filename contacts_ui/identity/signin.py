@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from contacts_ui.roles import role_for
+from contacts_ui.identity.roles import role_for
 from dashboard.config import AuthMode
 
 logger = logging.getLogger(__name__)
@@ -79,8 +79,8 @@ class SignInMiddleware:
         elif mode is AuthMode.OIDC and request.user.is_authenticated:
             groups = tuple(request.session.get(OIDC_GROUPS_SESSION_KEY, ()))
         elif mode is AuthMode.OIDC:
-            # Not signed in: off to the provider (contacts_ui.oidc imports this module).
-            from contacts_ui.oidc import sign_in_required
+            # Not signed in: off to the provider (contacts_ui.identity.oidc imports this module).
+            from contacts_ui.identity.oidc import sign_in_required
 
             refused = sign_in_required(request)
             if refused is not None:

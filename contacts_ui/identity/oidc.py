@@ -13,7 +13,7 @@
   ``email_verified`` false, is refused.
 - **Groups**: from the claim named by OIDC_GROUPS_CLAIM (a list or a comma string; absent means
   none), stored in the session at every sign-in, so a role change at the provider applies at the
-  next sign-in. contacts_ui.auth.SignInMiddleware reads them from there.
+  next sign-in. contacts_ui.identity.signin.SignInMiddleware reads them from there.
 - **Failures**: a provider that cannot be reached, a refused code, a forged state, a bad token…
   end on a "sign-in did not complete" page, logged with the request id, never a 500.
 """
@@ -51,7 +51,7 @@ from mozilla_django_oidc.views import (
 )
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from contacts_ui.auth import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
+from contacts_ui.identity.signin import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
 from dashboard.config import AppSettings, AuthMode
 
 logger = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ _FROM_DASHBOARD: dict[str, Any] = {
     "OIDC_CREATE_USER": lambda: True,
     # Kept for id_token_hint at sign-out.
     "OIDC_STORE_ID_TOKEN": lambda: True,
-    "OIDC_OP_LOGOUT_URL_METHOD": lambda: "contacts_ui.oidc.provider_logout_url",
+    "OIDC_OP_LOGOUT_URL_METHOD": lambda: "contacts_ui.identity.oidc.provider_logout_url",
     "LOGIN_REDIRECT_URL": lambda: "contacts:list",
     "LOGOUT_REDIRECT_URL": lambda: "oidc_signed_out",
 }

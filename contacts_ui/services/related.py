@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from contacts_ui import services
 from contacts_ui.crm.errors import CRMError, NotFoundError
 from contacts_ui.crm.models import Record, RelationshipDefinition
+from contacts_ui.services import backend as services
 
 logger = logging.getLogger(__name__)
 

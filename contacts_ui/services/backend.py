@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 
-from contacts_ui.crm.client import LightfieldClient
+from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Definitions, Record
 from dashboard.config import AppSettings, CRMBackend, get_settings
 

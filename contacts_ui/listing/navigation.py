@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import QueryDict
 
-from contacts_ui.search import PAGE_PARAM
+from contacts_ui.listing.search import PAGE_PARAM
 
 RESULTS_CACHE_SECONDS = 1800
 

@@ -8,7 +8,7 @@ where the provider sends the browser back after signing out there too.
 
 from django.urls import path
 
-from contacts_ui import oidc
+from contacts_ui.identity import oidc
 
 urlpatterns = [
     path("authenticate/", oidc.SignInView.as_view(), name="oidc_authentication_init"),

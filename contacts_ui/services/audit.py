@@ -1,6 +1,6 @@
 """The audit log: every write attempt, recorded before the page answers.
 
-contacts_ui.writes calls ``record`` once per attempt (success or failure). The trail stores
+contacts_ui.services.writes calls ``record`` once per attempt (success or failure). The trail stores
 field values before and after, never secrets: the API key is not part of any write.
 """
 

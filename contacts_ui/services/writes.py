@@ -11,10 +11,11 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from contacts_ui import audit, services
-from contacts_ui.audit import Actor, Change
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Record
+from contacts_ui.services import audit
+from contacts_ui.services import backend as services
+from contacts_ui.services.audit import Actor, Change
 
 logger = logging.getLogger(__name__)
 

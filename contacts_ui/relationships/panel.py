@@ -23,7 +23,6 @@ from django.core import signing
 from django.http import HttpRequest
 from django.urls import reverse
 
-from contacts_ui import related, services
 from contacts_ui.crm.errors import (
     APIStatusError,
     BadRequestError,
@@ -33,6 +32,8 @@ from contacts_ui.crm.errors import (
     UnprocessableEntityError,
 )
 from contacts_ui.crm.models import Definitions, Filter, Record, RelationshipDefinition
+from contacts_ui.services import backend as services
+from contacts_ui.services import related
 from contacts_ui.views.errors import describe_crm_error
 
 __all__ = [
@@ -67,7 +68,7 @@ MAX_IDS_PER_REQUEST = 25
 SEARCH_LIMIT = 10
 MAX_QUERY_CHARS = 100
 OPERATIONS: tuple[OpName, ...] = ("add", "remove", "replace")
-UNDO_SALT = "contacts_ui.relationships.undo"
+UNDO_SALT = "contacts_ui.relationships.panel.undo"
 # The CRM keeps idempotency keys (and so the meaning of a replayed form) for a day.
 UNDO_MAX_AGE = 24 * 60 * 60
 SESSION_PREFIX = "relationships:"
