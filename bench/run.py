@@ -74,7 +74,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # production static storage
-    crm = services.get_client()  # builds and seeds the embedded sandbox
+    crm = services.get_crm()  # builds and seeds the embedded sandbox
     client = Client()
     contact_ids = [r.id for r in crm.list_contacts(limit=25).data]
     contact_ids += [r.id for r in crm.list_contacts(limit=25, offset=25).data]

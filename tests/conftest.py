@@ -69,12 +69,12 @@ def sandbox_app(make_sandbox: Callable[..., object]) -> object:
 
 def install_client(client: LightfieldClient) -> Iterator[LightfieldClient]:
     """Make the dashboard use ``client`` for the duration of a test, with a cold cache."""
-    previous = services.use_client(client)
+    previous = services.use_crm(client)
     cache.clear()
     try:
         yield client
     finally:
-        services.use_client(previous)
+        services.use_crm(previous)
         cache.clear()
         client.close()
 

@@ -31,10 +31,10 @@ from contacts_ui.crm.errors import (
     NotFoundError,
     UnprocessableEntityError,
 )
-from contacts_ui.crm.models import Definitions, Filter, Record, RelationshipDefinition
-from contacts_ui.services import backend as services
+from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
 from contacts_ui.services import related
-from contacts_ui.views.errors import describe_crm_error
+from contacts_ui.services.definitions import get_definitions
+from contacts_ui.services.errors import describe_crm_error
 
 __all__ = [
     "MAX_IDS_PER_REQUEST",
@@ -263,31 +263,15 @@ def _detail(record: Record, object_type: str, stage_labels: Mapping[str, str]) -
 
 def _stage_labels() -> dict[str, str]:
     try:
-        definition = services.get_definitions("opportunities").field_definitions.get("$stage")
+        definition = get_definitions("opportunities").field_definitions.get("$stage")
     except CRMError:
         return {}
     return {o.id: o.label for o in definition.type_configuration.options} if definition else {}
 
 
-def _member_matches(members: Iterable[Record], typed: str) -> list[Record]:
-    """Keep members whose name (any word of it) or email starts with what was typed."""
-    wanted = typed.casefold()
-    found = []
-    for member in members:
-        name = member.display_name.casefold()
-        email = _first(member.value("$email")).casefold()
-        if (
-            name.startswith(wanted)
-            or email.startswith(wanted)
-            or any(word.startswith(wanted) for word in name.split())
-        ):
-            found.append(member)
-    return found
-
-
 def searchable(object_type: str | None) -> bool:
     """Tell whether the picker can search this object type by name (else it takes ids)."""
-    return object_type in ("account", "opportunity", "contact", "member")
+    return related.searchable(object_type)
 
 
 def search(
@@ -302,20 +286,8 @@ def search(
     if not typed or not searchable(object_type):
         return []
     assert object_type is not None
-    if object_type == "member":
-        records = _member_matches(related.members(), typed)[:limit]
-    else:
-        client = services.get_client()
-        lister = {
-            "account": client.list_accounts,
-            "opportunity": client.list_opportunities,
-            "contact": client.list_contacts,
-        }[object_type]
-        records = list(lister(limit=limit, filters=[Filter("$name", "startsWith", typed)]).data)
+    records = related.search(object_type, typed, limit=limit)
     stages = _stage_labels() if object_type == "opportunity" else {}
-    for record in records:
-        # The person is about to pick one of these: its name is then known without a lookup.
-        related.remember(record, object_type)
     return [
         Choice(r.id, r.display_name, _detail(r, object_type, stages), r.id in linked)
         for r in records

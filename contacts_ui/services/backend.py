@@ -1,34 +1,31 @@
-"""The dashboard's door to the CRM: one pooled client per process and cached definitions.
+"""The dashboard's door to the CRM: one backend per process, chosen by CRM_BACKEND.
 
-Views call these functions and get typed models or a typed CRMError back; nothing outside
-contacts_ui.crm touches httpx.
+Services call ``get_crm()`` and receive the port (``crm.port.CRM``), never a concrete client;
+views call services and receive typed models or a typed ``CRMError``.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.conf import settings
 
-from contacts_ui.crm.lightfield.client import LightfieldClient
-from contacts_ui.crm.models import Definitions, Record
-from dashboard.config import AppSettings, CRMBackend, get_settings
+from contacts_ui.crm.port import CRM, Capabilities
+from dashboard.config import AppSettings, CRMBackend
 
-logger = logging.getLogger(__name__)
-
-# The embedded sandbox is reached through an in-process transport; the host is never resolved.
+# The embedded sandboxes are reached through an in-process transport; the host is never resolved.
 SANDBOX_BASE_URL = "http://sandbox.local"
-OBJECT_TYPES = ("contacts", "accounts", "opportunities")
 
 _lock = threading.Lock()
-_client: LightfieldClient | None = None
+_crm: CRM | None = None
 
 
-def build_client(app_settings: AppSettings) -> LightfieldClient:
-    """Build the CRM client the configuration asks for."""
-    if app_settings.CRM_BACKEND is CRMBackend.SANDBOX:
+def build_crm(app_settings: AppSettings) -> CRM:
+    """Build the CRM backend the configuration asks for."""
+    from contacts_ui.crm.lightfield import LightfieldClient
+
+    backend = app_settings.CRM_BACKEND
+    if backend is CRMBackend.SANDBOX:
         from sandbox.app import make_app
         from sandbox.config import SandboxConfig
 
@@ -39,94 +36,38 @@ def build_client(app_settings: AppSettings) -> LightfieldClient:
             base_url=SANDBOX_BASE_URL,
             wsgi_app=make_app(sandbox_config),
         )
-    if app_settings.CRM_BACKEND is CRMBackend.LIGHTFIELD:
+    if backend is CRMBackend.LIGHTFIELD:
         assert app_settings.LIGHTFIELD_API_KEY is not None  # enforced by AppSettings
         return LightfieldClient(
             api_key=app_settings.LIGHTFIELD_API_KEY.get_secret_value(),
             base_url=app_settings.LIGHTFIELD_BASE_URL,
         )
-    raise NotImplementedError(f"CRM_BACKEND={app_settings.CRM_BACKEND} is not available yet")
+    raise NotImplementedError(f"CRM_BACKEND={backend} is not available yet")
 
 
-def get_client() -> LightfieldClient:
-    """Return the process-wide client, building it on first use."""
-    global _client
-    if _client is None:
+def get_crm() -> CRM:
+    """Return the process-wide CRM backend, building it on first use."""
+    global _crm
+    if _crm is None:
         with _lock:
-            if _client is None:
-                _client = build_client(get_settings())
-    return _client
+            if _crm is None:
+                _crm = build_crm(settings.DASHBOARD)
+    return _crm
 
 
-def use_client(client: LightfieldClient | None) -> LightfieldClient | None:
-    """Install another client for this process (tests, benchmarks) and return the previous one."""
-    global _client
+def use_crm(crm: CRM | None) -> CRM | None:
+    """Install another backend for this process (tests, benchmarks); return the previous one."""
+    global _crm
     with _lock:
-        previous, _client = _client, client
+        previous, _crm = _crm, crm
     return previous
+
+
+def capabilities() -> Capabilities:
+    """Return what the configured CRM can do."""
+    return get_crm().capabilities
 
 
 def backend_name() -> str:
     """Return the configured backend's name, to keep cache keys of different CRMs apart."""
-    return str(get_settings().CRM_BACKEND)
-
-
-def _definitions_cache_key(object_type: str) -> str:
-    return f"crm:{backend_name()}:definitions:{object_type}:v1"
-
-
-def _fetch_definitions(object_type: str) -> Definitions:
-    client = get_client()
-    fetch = {
-        "contacts": client.contact_definitions,
-        "accounts": client.account_definitions,
-        "opportunities": client.opportunity_definitions,
-    }[object_type]
-    return fetch()
-
-
-def get_definitions(object_type: str = "contacts") -> Definitions:
-    """Return the field schema of an object type from the cache, fetching it when stale."""
-    key = _definitions_cache_key(object_type)
-    definitions = cache.get(key)
-    if definitions is None:
-        definitions = refresh_definitions(object_type)
-    return definitions
-
-
-def refresh_definitions(object_type: str = "contacts") -> Definitions:
-    """Fetch an object type's definitions now and store them for the configured TTL."""
-    definitions = _fetch_definitions(object_type)
-    cache.set(
-        _definitions_cache_key(object_type), definitions, get_settings().DEFINITIONS_CACHE_SECONDS
-    )
-    logger.info(
-        "refreshed %s definitions (%d fields)", object_type, len(definitions.field_definitions)
-    )
-    return definitions
-
-
-# A contact page read twice within this window is served from the cache: people flip between
-# the list and a contact, and the whole team shares one rate limit. The page says how old it is.
-CONTACT_CACHE_SECONDS = 60
-
-
-def _contact_cache_key(contact_id: str) -> str:
-    return f"crm:{backend_name()}:contact:{contact_id}"
-
-
-def get_contact(contact_id: str, *, refresh: bool = False) -> tuple[Record, datetime]:
-    """Return a contact and when it was fetched, from a short-lived cache unless ``refresh``."""
-    if not refresh:
-        cached = cache.get(_contact_cache_key(contact_id))
-        if cached is not None:
-            return cached
-    record = get_client().get_contact(contact_id)
-    return remember_contact(record)
-
-
-def remember_contact(record: Record) -> tuple[Record, datetime]:
-    """Cache a contact just read or written, so the next page view needs no upstream call."""
-    entry = (record, datetime.now(UTC))
-    cache.set(_contact_cache_key(record.id), entry, CONTACT_CACHE_SECONDS)
-    return entry
+    return str(settings.DASHBOARD.CRM_BACKEND)

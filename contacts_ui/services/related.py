@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from contacts_ui.crm.errors import CRMError, NotFoundError
 from contacts_ui.crm.models import Record, RelationshipDefinition
-from contacts_ui.services import backend as services
+from contacts_ui.services.backend import backend_name, get_crm
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,6 @@ MISSING_CACHE_SECONDS = 60
 MEMBERS_CACHE_SECONDS = 600
 # Enough to overlap a page's lookups without letting one page eat the org's rate limit.
 MAX_CONCURRENT_LOOKUPS = 8
-MAX_MEMBER_PAGES = 40
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,11 @@ class RelatedName:
 
 
 def _key(record_id: str) -> str:
-    return f"crm:{services.backend_name()}:name:{record_id}"
+    return f"crm:{backend_name()}:name:{record_id}"
 
 
 def _members_key() -> str:
-    return f"crm:{services.backend_name()}:members"
+    return f"crm:{backend_name()}:members"
 
 
 def _from_record(record: Record, object_type: str) -> RelatedName:
@@ -72,31 +71,16 @@ def members() -> list[Record]:
     cached = cache.get(_members_key())
     if cached is not None:
         return cached
-    client = services.get_client()
-    found: list[Record] = []
-    offset = 0
-    for _ in range(MAX_MEMBER_PAGES):
-        page = client.list_members(limit=25, offset=offset)
-        found.extend(page.data)
-        offset += len(page.data)
-        if len(page.data) < 25 or offset >= page.total_count:
-            break
+    found = get_crm().members()
     cache.set(_members_key(), found, MEMBERS_CACHE_SECONDS)
     return found
 
 
 def _fetch(object_type: str, record_id: str) -> RelatedName:
-    client = services.get_client()
-    getter = {
-        "account": client.get_account,
-        "opportunity": client.get_opportunity,
-        "contact": client.get_contact,
-        "member": client.get_member,
-    }.get(object_type)
-    if getter is None:
-        return RelatedName(record_id, record_id, object_type, missing=True)
     try:
-        return _from_record(getter(record_id), object_type)
+        return _from_record(get_crm().get_related(object_type, record_id), object_type)
+    except ValueError:  # an object type this CRM does not have
+        return RelatedName(record_id, record_id, object_type, missing=True)
     except NotFoundError:
         return RelatedName(record_id, "(deleted record)", object_type, missing=True)
 
@@ -142,4 +126,42 @@ def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
 
     for record_id, object_type in pairs.items():
         found.setdefault(record_id, RelatedName(record_id, record_id, object_type, missing=True))
+    return found
+
+
+def searchable(object_type: str | None) -> bool:
+    """Tell whether the CRM can search this object type by name (else pickers take ids)."""
+    return object_type in get_crm().capabilities.searchable_object_types
+
+
+def search(object_type: str, typed: str, *, limit: int) -> list[Record]:
+    """Return records of ``object_type`` whose name starts with ``typed`` (pickers).
+
+    Members come from the cached member list, matched here: there are few, and a CRM may not
+    filter them. Raises CRMError.
+    """
+    if object_type == "member":
+        records = _member_matches(members(), typed)[:limit]
+    else:
+        records = get_crm().search_related(object_type, typed, limit=limit)
+    for record in records:
+        # The person is about to pick one of these: its name is then known without a lookup.
+        remember(record, object_type)
+    return records
+
+
+def _member_matches(candidates: Iterable[Record], typed: str) -> list[Record]:
+    """Keep members whose name (any word of it) or email starts with what was typed."""
+    wanted = typed.casefold()
+    found = []
+    for member in candidates:
+        name = member.display_name.casefold()
+        emails = member.value("$email") or ""
+        email = str(emails[0] if isinstance(emails, list) and emails else emails).casefold()
+        if (
+            name.startswith(wanted)
+            or email.startswith(wanted)
+            or any(word.startswith(wanted) for word in name.split())
+        ):
+            found.append(member)
     return found

@@ -14,8 +14,9 @@ from typing import Any
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Record
 from contacts_ui.services import audit
-from contacts_ui.services import backend as services
 from contacts_ui.services.audit import Actor, Change
+from contacts_ui.services.backend import get_crm
+from contacts_ui.services.contacts import remember_contact
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def _send(
         audit.record(actor, action, record_id, change, idempotency_key=idempotency_key, error=exc)
         raise
     audit.record(actor, action, record.id, change, idempotency_key=idempotency_key)
-    services.remember_contact(record)
+    remember_contact(record)
     return record
 
 
@@ -54,7 +55,7 @@ def create_contact(
         None,
         change,
         idempotency_key,
-        lambda: services.get_client().create_contact(
+        lambda: get_crm().create_contact(
             fields=fields, relationships=relationships, idempotency_key=idempotency_key
         ),
     )
@@ -86,7 +87,7 @@ def update_contact(
         contact_id,
         change,
         idempotency_key,
-        lambda: services.get_client().update_contact(
+        lambda: get_crm().update_contact(
             contact_id, fields=fields, relationships=relationships, idempotency_key=idempotency_key
         ),
     )
@@ -117,7 +118,7 @@ def update_relationships(
         contact_id,
         Change(relationships={key: dict(operation)}),
         idempotency_key,
-        lambda: services.get_client().update_contact(
+        lambda: get_crm().update_contact(
             contact_id, relationships={key: dict(operation)}, idempotency_key=idempotency_key
         ),
     )

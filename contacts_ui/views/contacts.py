@@ -40,7 +40,9 @@ from contacts_ui.listing.search import (
 )
 from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import audit, related
-from contacts_ui.services import backend as services
+from contacts_ui.services import contacts as contact_service
+from contacts_ui.services import definitions as definitions_service
+from contacts_ui.services.definitions import get_definitions
 from contacts_ui.views.errors import crm_error_response
 
 PAGE_SIZE = 25
@@ -173,7 +175,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         corrected[PAGE_PARAM] = "1"
         return HttpResponseRedirect(_list_url(corrected.urlencode()))
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
         owners = [(m.id, m.display_name) for m in related.members()]
     except CRMError as exc:
@@ -182,7 +184,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     query = parse_list_query(request.GET, definitions, tz, owner_names)
     try:
-        page = services.get_client().list_contacts(
+        page = contact_service.list_contacts(
             limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, filters=query.filters
         )
     except CRMError as exc:
@@ -257,7 +259,7 @@ def _column_choices(columns: list[Column], definitions: Definitions) -> list[tup
 def choose_columns(request: HttpRequest) -> HttpResponse:
     """Save the person's column choice (or reset it), then go back to the list."""
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
     if "reset" in request.POST:
@@ -318,8 +320,10 @@ def _display_fields(record: Record, definitions: Definitions) -> list[DisplayFie
 def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     """Show every field of one contact, grouped, with its relationships by name."""
     try:
-        definitions = services.get_definitions("contacts")
-        record, fetched_at = services.get_contact(contact_id, refresh="refresh" in request.GET)
+        definitions = get_definitions("contacts")
+        record, fetched_at = contact_service.get_contact(
+            contact_id, refresh="refresh" in request.GET
+        )
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -362,11 +366,11 @@ def step(request: HttpRequest) -> HttpResponse:
     remembered = results.recall_page(request.user.pk, state_key, target_page)
     if remembered is None:
         try:
-            definitions = services.get_definitions("contacts")
+            definitions = get_definitions("contacts")
             query = parse_list_query(
                 QueryDict(state_key), definitions, timezone.get_current_timezone()
             )
-            page_data = services.get_client().list_contacts(
+            page_data = contact_service.list_contacts(
                 limit=PAGE_SIZE, offset=(target_page - 1) * PAGE_SIZE, filters=query.filters
             )
         except CRMError as exc:
@@ -391,7 +395,7 @@ def step(request: HttpRequest) -> HttpResponse:
 def refresh_definitions(request: HttpRequest) -> HttpResponse:
     """Fetch the CRM's field definitions again now, then go back to where the person was."""
     try:
-        services.refresh_definitions("contacts")
+        definitions_service.refresh_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
     return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=_list_url("")))

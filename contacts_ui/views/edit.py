@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from contacts_ui.crm.errors import (
     NotFoundError,
     UnprocessableEntityError,
 )
-from contacts_ui.crm.models import Definitions, Filter, Record
+from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.fields import DisplayContext
 from contacts_ui.fields.display import render_markdown
 from contacts_ui.fields.formfields import FormContext
@@ -44,13 +44,13 @@ from contacts_ui.forms.contact_form import (
     sign_snapshot,
 )
 from contacts_ui.identity.roles import Role, require_role
-from contacts_ui.services import backend as services
+from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
+from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.views.contacts import JUST_SAVED_SESSION_KEY
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 from contacts_ui.web.timezones import zone_from_name
-from dashboard.config import get_settings
 
 TEMPLATE = "contacts/form.html"
 EMAIL_KEY = "$email"
@@ -69,9 +69,6 @@ STALE_FORM_MESSAGE = (
     "This form could not tell which values it showed you, so your entries were compared "
     "with the contact as it is now. Check them and save again."
 )
-# How many addresses one duplicate check looks up, and how many matches it shows per address.
-MAX_DUPLICATE_EMAILS = 3
-MAX_MATCHES = 3
 ACCOUNT_SUGGESTIONS = 10
 # The CRM keeps idempotency keys this long; a form re-submitted within it is the same save.
 CREATED_MEMORY_SECONDS = 24 * 60 * 60
@@ -81,7 +78,7 @@ def _form_context(request: HttpRequest) -> FormContext:
     # A posted form is read in the zone it was shown in, even if the viewer's cookie changed.
     posted = zone_from_name(request.POST.get("time_zone")) if request.method == "POST" else None
     return FormContext(
-        tz=posted or timezone.get_current_timezone(), region=get_settings().PHONE_DEFAULT_REGION
+        tz=posted or timezone.get_current_timezone(), region=settings.DASHBOARD.PHONE_DEFAULT_REGION
     )
 
 
@@ -166,7 +163,7 @@ def _save_failed(
         if exc.code in {"unknown_field", "unknown_relationship"}:
             # Our copy of the definitions is stale: the next form will be built afresh.
             with contextlib.suppress(CRMError):
-                services.refresh_definitions("contacts")
+                refresh_definitions("contacts")
         name = _field_for_param(form, exc.param)
         form.add_error(name, f"The CRM did not accept this: {exc.message}")
         return _render(request, form, **render_options)
@@ -182,48 +179,12 @@ def _emails(fields: dict[str, Any]) -> list[str]:
     return [item for item in items if isinstance(item, str) and "@" in item]
 
 
-def find_duplicates(emails: list[str]) -> list[tuple[str, Record]]:
-    """Return (email, contact) for every contact in the CRM that already has one of ``emails``."""
-    client = services.get_client()
-    found: list[tuple[str, Record]] = []
-    seen: set[str] = set()
-    for email in emails[:MAX_DUPLICATE_EMAILS]:
-        wanted = email.strip().casefold()
-        # `contains` is the only email operator; keep exact matches (ann@ is inside joann@).
-        page = client.list_contacts(
-            limit=MAX_MATCHES * 2, filters=[Filter(EMAIL_KEY, "contains", email.strip())]
-        )
-        for record in page.data:
-            value = record.value(EMAIL_KEY, [])
-            addresses = [value] if isinstance(value, str) else list(value)
-            if record.id not in seen and wanted in {str(a).casefold() for a in addresses}:
-                seen.add(record.id)
-                found.append((email, record))
-    return found
-
-
-def _resolve_account(lookup: str) -> str | None:
-    """Return the id of the account the person named (by exact name or by id), or raise."""
-    if not lookup:
-        return None
-    if lookup.startswith("acc_") and " " not in lookup:
-        return lookup
-    page = services.get_client().list_accounts(limit=2, filters=[Filter("$name", "equal", lookup)])
-    if not page.data:
-        raise ValidationError(f"No account is called “{lookup}”. Pick one from the suggestions.")
-    if len(page.data) > 1:
-        raise ValidationError(
-            f"Several accounts are called “{lookup}”; enter the account's id (acc_…) instead."
-        )
-    return page.data[0].id
-
-
 @require_http_methods(["GET", "POST"])
 @require_role(Role.EDITOR)
 def contact_create(request: HttpRequest) -> HttpResponse:
     """Show the new-contact form; on save, check for duplicates by email, then create."""
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -240,7 +201,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         duplicates: list[tuple[str, Record]] = []
         if email:
             try:
-                duplicates = find_duplicates([email])
+                duplicates = contact_service.find_duplicates([email])
             except CRMError:
                 duplicates = []  # the check runs again on save
         return _render(request, form, duplicates=duplicates)
@@ -266,9 +227,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
     relationships = None
     try:
-        account_id = _resolve_account(form.account_lookup())
-    except ValidationError as exc:
-        form.add_error(ACCOUNT_FIELD, exc)
+        account_id = contact_service.resolve_account(form.account_lookup())
+    except contact_service.AccountLookupError as exc:
+        form.add_error(ACCOUNT_FIELD, str(exc))
         return _render(request, form)
     except CRMError as exc:
         return _save_failed(request, form, exc)
@@ -276,7 +237,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         relationships = {ACCOUNT_KEY: account_id}
     try:
         if not request.POST.get("create_anyway"):
-            duplicates = find_duplicates(_emails(fields))
+            duplicates = contact_service.find_duplicates(_emails(fields))
             if duplicates:
                 return _render(request, form, duplicates=duplicates)
         record = writes.create_contact(Actor.from_request(request), fields, relationships, key)
@@ -297,9 +258,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
     """Show the contact's form; on save, send only what changed, never over someone else's edit."""
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
         if request.method == "GET":
-            record, _ = services.get_contact(contact_id, refresh=True)
+            record, _ = contact_service.get_contact(contact_id, refresh=True)
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -320,7 +281,7 @@ def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
         # Without the snapshot nothing tells this person's changes from the record's: compare
         # with the contact as it is now, and say so.
         try:
-            current, _ = services.get_contact(contact_id, refresh=True)
+            current, _ = contact_service.get_contact(contact_id, refresh=True)
         except CRMError as exc:
             return crm_error_response(request, exc)
         shown = record_values(current)
@@ -343,7 +304,7 @@ def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
         messages.info(request, NOTHING_CHANGED_MESSAGE)
         return HttpResponseRedirect(_detail_url(contact_id))
     try:
-        current, _ = services.get_contact(contact_id, refresh=True)
+        current, _ = contact_service.get_contact(contact_id, refresh=True)
     except NotFoundError:
         return not_found(request)
     except CRMError as exc:
@@ -404,8 +365,8 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
             query["email"] = emails[0]
         return HttpResponseRedirect(f"{reverse('contacts:new')}?{query.urlencode()}")
     try:
-        unique = _email_unique(services.get_definitions("contacts"))
-        duplicates = find_duplicates(emails)
+        unique = _email_unique(get_definitions("contacts"))
+        duplicates = contact_service.find_duplicates(emails)
         unavailable = False
     except CRMError:
         unique, duplicates, unavailable = False, [], True
@@ -423,17 +384,10 @@ def account_options(request: HttpRequest) -> HttpResponse:
     """Return <option>s of accounts whose name starts with what the person typed (htmx)."""
     typed = request.GET.get(ACCOUNT_FIELD, request.GET.get("q", "")).strip()[:200]
     accounts: list[Record] = []
-    if typed and not typed.startswith("acc_"):
-        try:
-            accounts = list(
-                services.get_client()
-                .list_accounts(
-                    limit=ACCOUNT_SUGGESTIONS, filters=[Filter("$name", "startsWith", typed)]
-                )
-                .data
-            )
-        except CRMError:
-            accounts = []
+    try:
+        accounts = contact_service.search_accounts(typed, limit=ACCOUNT_SUGGESTIONS)
+    except CRMError:
+        accounts = []
     return render(request, f"{TEMPLATE}#account-options", {"accounts": accounts})
 
 

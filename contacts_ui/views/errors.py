@@ -5,32 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from contacts_ui.crm.errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    CRMError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-)
+from contacts_ui.crm.errors import APIStatusError, CRMError, NotFoundError
+from contacts_ui.services.errors import describe_crm_error
 
-
-def describe_crm_error(exc: CRMError) -> str:
-    """Turn a CRM failure into one sentence a salesperson can act on."""
-    if isinstance(exc, RateLimitError):
-        wait = f" Try again in {exc.retry_after:.0f} s." if exc.retry_after else ""
-        return f"The CRM is busy right now (too many requests from the team).{wait}"
-    if isinstance(exc, APITimeoutError):
-        return "The CRM took too long to answer. Try again in a moment."
-    if isinstance(exc, APIConnectionError):
-        return "The CRM cannot be reached right now. Try again in a moment."
-    if isinstance(exc, AuthenticationError | PermissionDeniedError):
-        return "The CRM refused the dashboard's API key. Ask IT to check the key and its scopes."
-    if isinstance(exc, APIStatusError) and exc.status_code >= 500:
-        return "The CRM had a problem answering. Try again in a moment."
-    return "The CRM could not answer this request."
+__all__ = ["crm_error_response", "describe_crm_error", "not_found", "server_error"]
 
 
 def crm_error_response(request: HttpRequest, exc: CRMError) -> HttpResponse:

@@ -26,9 +26,10 @@ from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.relationships import panel as relationships
 from contacts_ui.relationships.panel import MAX_QUERY_CHARS, Operation, Outcome, PanelState
-from contacts_ui.services import backend as services
+from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
+from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 
 PANEL_TEMPLATE = "contacts/detail.html#relationships"
@@ -91,14 +92,14 @@ def _chosen_id(request: HttpRequest) -> str:
 def change_relationship(request: HttpRequest, contact_id: str, key: str) -> HttpResponse:
     """Add, remove or replace the records linked under ``key`` (or undo that), then show them."""
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
     definition = definitions.relationship_definitions.get(key)
     if definition is None:
         return not_found(request)
     try:
-        before, _ = services.get_contact(contact_id)
+        before, _ = contact_service.get_contact(contact_id)
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -263,7 +264,7 @@ def _apply(
     if getattr(failure, "code", None) == "unknown_relationship":
         # Our copy of the definitions is stale: the next page is built from fresh ones.
         with contextlib.suppress(CRMError):
-            services.refresh_definitions("contacts")
+            refresh_definitions("contacts")
     state.error = relationships.describe_error(failure, definition, done, len(steps))
     state.focus = "error"
     return _answer(
@@ -277,7 +278,7 @@ def _apply(
 def search_relationship(request: HttpRequest, contact_id: str, key: str) -> HttpResponse:
     """Return the picker's options: records whose name starts with what was typed (htmx)."""
     try:
-        definitions = services.get_definitions("contacts")
+        definitions = get_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
     definition = definitions.relationship_definitions.get(key)
@@ -291,7 +292,7 @@ def search_relationship(request: HttpRequest, contact_id: str, key: str) -> Http
     message = ""
     if typed:
         try:
-            record, _ = services.get_contact(contact_id)
+            record, _ = contact_service.get_contact(contact_id)
             choices = relationships.search(
                 definition.object_type, typed, linked=record.related_ids(key)
             )

@@ -146,7 +146,7 @@ def recorder_fixture(sandbox_app: object) -> Iterator[Recorder]:
 
 def dashboard_client() -> LightfieldClient:
     """Return the client the dashboard is using (the recording one, under `recorder`)."""
-    return services.get_client()
+    return services.get_crm()
 
 
 def crm_error(

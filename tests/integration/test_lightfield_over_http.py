@@ -29,7 +29,7 @@ def http_crm(standalone_sandbox: str) -> Iterator[LightfieldClient]:
         AUTH_MODE=AuthMode.DEV,
         SECRET_KEY="k",
     )
-    yield from install_client(services.build_client(app_settings))
+    yield from install_client(services.build_crm(app_settings))
 
 
 def test_the_list_page_over_http_matches_the_embedded_sandbox(

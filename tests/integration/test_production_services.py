@@ -18,7 +18,8 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
-from contacts_ui.services import backend as services
+from contacts_ui.services import contacts as contact_service
+from contacts_ui.services.definitions import get_definitions
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -60,7 +61,7 @@ def test_definitions_and_names_are_shared_through_redis(
     before = crm.request_count
     assert client.get("/contacts/").status_code == 200
     assert crm.request_count - before == 1
-    definitions = services.get_definitions("contacts")
+    definitions = get_definitions("contacts")
     assert definitions.field_definitions["$name"].value_type == "FULL_NAME"
 
 
@@ -69,8 +70,8 @@ def test_a_contact_survives_the_round_trip_through_redis(
     client: Client, crm: LightfieldClient, redis_cache: None
 ) -> None:
     record = crm.list_contacts(limit=1).data[0]
-    services.remember_contact(record)
-    cached, _ = services.get_contact(record.id)
+    contact_service.remember_contact(record)
+    cached, _ = contact_service.get_contact(record.id)
     assert cached == record
 
 

@@ -1,0 +1,5 @@
+"""The Lightfield backend: an httpx client with retries and idempotent writes."""
+
+from contacts_ui.crm.lightfield.client import CAPABILITIES, LightfieldClient
+
+__all__ = ["CAPABILITIES", "LightfieldClient"]

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Final, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -36,6 +36,7 @@ from contacts_ui.crm.lightfield.constants import (
     USER_AGENT,
 )
 from contacts_ui.crm.models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
+from contacts_ui.crm.port import Capabilities, RateCategory, Sort
 
 __all__ = ["LightfieldClient"]
 
@@ -46,9 +47,61 @@ _ModelT = TypeVar("_ModelT", bound=BaseModel)
 # Stainless policy: these may succeed on a second try; everything else is the caller's problem.
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
+_EQ, _RANGE = (
+    frozenset({"equal"}),
+    frozenset({"equal", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"}),
+)
+_STARTS = frozenset({"equal", "startsWith"})
+_CONTAINS = frozenset({"contains"})
+# LIGHTFIELD.md §8: which operators each value type allows. MULTI_SELECT and MARKDOWN cannot be
+# filtered yet, HTML never.
+CAPABILITIES: Final = Capabilities(
+    label="Lightfield",
+    filter_operators={
+        "NUMBER": _RANGE,
+        "CURRENCY": _RANGE,
+        "DATETIME": _RANGE,
+        "TEXT": _STARTS,
+        "FULL_NAME": _STARTS,
+        "SOCIAL_HANDLE": _STARTS,
+        "ADDRESS": _STARTS,
+        "CHECKBOX": _EQ,
+        "SINGLE_SELECT": _EQ,
+        "EMAIL": _CONTAINS,
+        "TELEPHONE": _CONTAINS,
+        "URL": _CONTAINS,
+    },
+    or_filters=False,
+    free_text_search=False,
+    name_search_operator="startsWith",
+    email_search_operator="contains",
+    sortable_fields=frozenset(),
+    max_page_size=PAGE_SIZE_MAX,
+    idempotent_writes=True,
+    rate_limit_categories=(
+        RateCategory("read", 25, 1.0),
+        RateCategory("search", 25, 1.0),
+        RateCategory("write", 25, 1.0),
+    ),
+    max_ids_per_relationship_change=25,
+    searchable_object_types=frozenset({"account", "opportunity", "contact", "member"}),
+)
+_COLLECTIONS: Final = {
+    "contact": "/v1/contacts",
+    "account": "/v1/accounts",
+    "opportunity": "/v1/opportunities",
+    "member": "/v1/members",
+}
+
 
 class LightfieldClient:
-    """Talk to the Lightfield REST API and return typed models or raise a ``CRMError``."""
+    """Talk to the Lightfield REST API and return typed models or raise a ``CRMError``.
+
+    Implements ``crm.port.CRM``.
+    """
+
+    name = "lightfield"
+    capabilities = CAPABILITIES
 
     def __init__(
         self,
@@ -120,10 +173,28 @@ class LightfieldClient:
         """Return the field and relationship definitions of contacts."""
         return self._get_model(Definitions, "/v1/contacts/definitions")
 
+    def definitions(self, object_type: str = "contacts") -> Definitions:
+        """Return the field and relationship definitions of an object type (plural name)."""
+        if object_type not in {"contacts", "accounts", "opportunities"}:
+            raise ValueError(f"Lightfield has no definitions for {object_type!r}.")
+        return self._get_model(Definitions, f"/v1/{object_type}/definitions")
+
     def list_contacts(
-        self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0, filters: Sequence[Filter] = ()
+        self,
+        *,
+        limit: int = PAGE_SIZE_MAX,
+        offset: int = 0,
+        filters: Sequence[Filter] = (),
+        search: str | None = None,
+        sort: Sort | None = None,
     ) -> Page:
-        """Return one page of contacts matching all ``filters``."""
+        """Return one page of contacts matching all ``filters``.
+
+        Lightfield has neither free-text search nor sorting (its capabilities say so); callers
+        that ask anyway get a ValueError rather than a silently different list.
+        """
+        if search or sort is not None:
+            raise ValueError("Lightfield cannot search free text or sort; see its capabilities.")
         return self._list("/v1/contacts", limit=limit, offset=offset, filters=filters)
 
     def get_contact(self, id: str) -> Record:
@@ -195,6 +266,60 @@ class LightfieldClient:
     def get_member(self, id: str) -> Record:
         """Return the member with ``id``."""
         return self._get_model(Record, _item_path("/v1/members", id))
+
+    def get_related(self, object_type: str, id: str) -> Record:
+        """Return one contact, account, opportunity or member by id."""
+        collection = _COLLECTIONS.get(object_type)
+        if collection is None:
+            raise ValueError(f"Lightfield has no object type {object_type!r}.")
+        return self._get_model(Record, _item_path(collection, id))
+
+    def search_related(self, object_type: str, text: str, *, limit: int = 10) -> list[Record]:
+        """Return records whose name starts with ``text`` (members: filtered here, see below)."""
+        if object_type == "member":
+            # The API cannot filter members; there are few, so match the whole list here.
+            return _member_matches(self.members(), text)[:limit]
+        return self._by_name(object_type, "startsWith", text, limit)
+
+    def find_related_by_name(self, object_type: str, name: str, *, limit: int = 2) -> list[Record]:
+        """Return records called exactly ``name``."""
+        return self._by_name(object_type, "equal", name, limit)
+
+    def members(self) -> list[Record]:
+        """Return every workspace member by paging through the member list."""
+        found: list[Record] = []
+        offset = 0
+        for _ in range(MAX_MEMBER_PAGES):
+            page = self.list_members(limit=PAGE_SIZE_MAX, offset=offset)
+            found.extend(page.data)
+            offset += len(page.data)
+            if len(page.data) < PAGE_SIZE_MAX or offset >= page.total_count:
+                break
+        return found
+
+    def find_contacts_by_email(self, email: str, *, limit: int = 10) -> list[Record]:
+        """Return contacts holding ``email`` exactly (the API only has ``contains``)."""
+        wanted = email.strip().casefold()
+        page = self.list_contacts(
+            limit=min(limit * 2, PAGE_SIZE_MAX),
+            filters=[Filter("$email", "contains", email.strip())],
+        )
+        # `contains` is the only email operator; keep exact matches (ann@ is inside joann@).
+        found = []
+        for record in page.data:
+            value = record.value("$email", [])
+            addresses = [value] if isinstance(value, str) else list(value or ())
+            if wanted in {str(a).casefold() for a in addresses}:
+                found.append(record)
+        return found[:limit]
+
+    def _by_name(self, object_type: str, operator: str, text: str, limit: int) -> list[Record]:
+        collection = _COLLECTIONS.get(object_type)
+        if collection is None or object_type == "member":
+            raise ValueError(f"Lightfield cannot search {object_type!r} by name.")
+        name_filter = Filter("$name", operator, text)  # type: ignore[arg-type]
+        page = self._list(collection, limit=limit, offset=0, filters=[name_filter])
+        return list(page.data)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -317,6 +442,26 @@ class LightfieldClient:
             attempt + 1,
             self._max_retries + 1,
         )
+
+
+MAX_MEMBER_PAGES: Final = 40
+
+
+def _member_matches(members: Sequence[Record], typed: str) -> list[Record]:
+    """Return members whose name, any word of it, or email starts with ``typed``."""
+    wanted = typed.strip().casefold()
+    found = []
+    for member in members:
+        name = member.display_name.casefold()
+        emails = member.value("$email") or ""
+        email = str(emails[0] if isinstance(emails, list) and emails else emails).casefold()
+        if (
+            name.startswith(wanted)
+            or email.startswith(wanted)
+            or any(word.startswith(wanted) for word in name.split())
+        ):
+            found.append(member)
+    return found
 
 
 def _default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
