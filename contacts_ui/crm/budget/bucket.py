@@ -26,8 +26,9 @@ __all__ = [
     "capacity",
 ]
 
-# Float refills leave crumbs such as 0.9999999999; a billionth of a token is never noticed.
-EPSILON = 1e-9
+# Unix timestamps near 1.8e9 resolve only to ~2e-7 s, so refills leave crumbs such as 0.99999;
+# a ten-thousandth of a token is never noticed.
+EPSILON = 1e-4
 
 OpKind = Literal["take", "update", "peek"]
 
@@ -90,13 +91,14 @@ class BucketStore(Protocol):
         ...
 
 
-def capacity(burst: float, rate: float) -> float:
-    """Return how many tokens a bucket may hold: the burst, but never more than 1 s of rate.
+def capacity(burst: float, learned_rate: float) -> float:
+    """Return how many tokens a bucket may hold: the burst, but at most 1 s of a learned rate.
 
     The cap keeps a bucket safe when the CRM announces a lower limit than configured: a burst
-    sized for 25 req/s would overrun a limit that dropped to 2 req/s.
+    sized for 25 req/s would overrun a limit that dropped to 2 req/s. A configured rate is
+    trusted as it is, burst included.
     """
-    return min(burst, max(1.0, rate))
+    return min(burst, max(1.0, learned_rate)) if learned_rate > 0 else burst
 
 
 def apply(state: BucketState | None, op: BucketOp, now: float) -> tuple[BucketState, Outcome]:
@@ -108,7 +110,7 @@ def apply(state: BucketState | None, op: BucketOp, now: float) -> tuple[BucketSt
     if state is not None and state.learned_rate > 0 and state.learned_until > now:
         rate = learned_rate = state.learned_rate
         learned_until = state.learned_until
-    cap = capacity(op.burst, rate)
+    cap = capacity(op.burst, learned_rate)
     tokens, updated = (cap, now) if state is None else (state.tokens, state.updated)
     if now > updated:
         tokens = min(cap, tokens + (now - updated) * rate)
@@ -116,7 +118,7 @@ def apply(state: BucketState | None, op: BucketOp, now: float) -> tuple[BucketSt
     if op.kind == "update" and op.learned_rate is not None and op.learned_rate > 0:
         rate = learned_rate = op.learned_rate
         learned_until = now + op.learned_ttl
-        cap = capacity(op.burst, rate)
+        cap = capacity(op.burst, learned_rate)
     tokens = min(tokens, cap)
 
     granted, wait = False, 0.0

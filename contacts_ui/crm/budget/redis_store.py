@@ -23,7 +23,7 @@ local remaining = tonumber(ARGV[6])
 local new_rate = tonumber(ARGV[7])
 local learned_ttl = tonumber(ARGV[8])
 local hold = tonumber(ARGV[9])
-local EPSILON = 1e-9
+local EPSILON = 1e-4
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -34,8 +34,11 @@ local stored_rate, stored_until = tonumber(s[3]) or 0, tonumber(s[4]) or 0
 if stored_rate > 0 and stored_until > now then
   rate, learned_rate, learned_until = stored_rate, stored_rate, stored_until
 end
-local function capacity(r) return math.min(burst, math.max(1, r)) end
-local cap = capacity(rate)
+local function capacity(learned)
+  if learned > 0 then return math.min(burst, math.max(1, learned)) end
+  return burst
+end
+local cap = capacity(learned_rate)
 local tokens, updated = tonumber(s[1]), tonumber(s[2])
 if tokens == nil or updated == nil then tokens, updated = cap, now end
 if now > updated then
@@ -44,7 +47,7 @@ if now > updated then
 end
 if kind == 'update' and new_rate > 0 then
   rate, learned_rate, learned_until = new_rate, new_rate, now + learned_ttl
-  cap = capacity(rate)
+  cap = capacity(learned_rate)
 end
 tokens = math.min(tokens, cap)
 
