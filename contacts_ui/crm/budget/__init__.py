@@ -12,13 +12,15 @@ Choosing a store (the caller decides; :func:`make_store` does the usual thing):
 * ``SQLiteStore(directory)`` — all processes of one host, without Redis.
 * ``MemoryStore()`` — one process (tests, ``runserver``).
 
-How to wire it into a client (not done here while the layout is being refactored)::
+How to wire it (the settings and views are not wired yet, while the layout is refactored)::
 
-    budget = Budget(make_store(redis_url=..., directory=...), lightfield_specs(),
-                    scope=f"lightfield:{org_or_key_hash}")
-    client = LightfieldClient(api_key=..., budget=budget)
+    budget = Budget(make_store(redis_url=settings.REDIS_URL, directory=var_dir),
+                    lightfield_specs(), scope=f"lightfield:{org_or_key_hash}")
+    client = LightfieldClient(api_key=..., budget=budget)   # one per process, like the client
 
-    # Per HTTP attempt, inside the client's retry loop:
+``LightfieldClient`` already does this per HTTP attempt when given a budget; a HighLevel
+client (``highlevel_specs()``, ``scope=f"highlevel:{location_id}"``) should do the same::
+
     budget.acquire(category, priority)          # may sleep; raises BudgetExhausted
     response = http.request(...)
     budget.observe(category, response.headers)  # learn Remaining / Limit
@@ -52,14 +54,13 @@ from .core import (
     BudgetCounters,
     Category,
     EventHook,
-    Observation,
     Priority,
     current_priority,
     highlevel_specs,
     lightfield_specs,
-    parse_rate_headers,
     using_priority,
 )
+from .headers import Observation, parse_rate_headers
 from .sqlite_store import SQLiteStore
 
 __all__ = [

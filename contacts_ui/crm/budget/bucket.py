@@ -159,4 +159,4 @@ class MemoryStore:
             return outcome
 
     def close(self) -> None:
-        """Forget nothing: there is no connection to release."""
+        """Do nothing: there is no connection to release."""

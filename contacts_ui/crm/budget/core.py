@@ -16,6 +16,7 @@ from typing import Final
 
 from ..errors import BudgetExhausted
 from .bucket import BucketOp, BucketStore, Outcome, StoreError
+from .headers import parse_rate_headers
 
 __all__ = [
     "DEFAULT_HEADROOM",
@@ -30,12 +31,10 @@ __all__ = [
     "BudgetCounters",
     "Category",
     "EventHook",
-    "Observation",
     "Priority",
     "current_priority",
     "highlevel_specs",
     "lightfield_specs",
-    "parse_rate_headers",
     "using_priority",
 ]
 
@@ -86,8 +85,9 @@ LEARNED_RATE_TTL: Final = 600.0
 MAX_RESET_HOLD: Final = 5.0
 # Shortest sleep between tries, so a wait computed as a few nanoseconds cannot spin.
 MIN_SLEEP: Final = 0.001
-# The fallback hold after a 429 that names no Retry-After.
-DEFAULT_PENALTY: Final = 1.0
+# The longest a 429 may hold a bucket: a garbled Retry-After must not stop every worker for
+# a day.
+MAX_PENALTY: Final = 300.0
 
 # (event name, category, priority or None, value): seconds for waits, tokens or rates otherwise.
 EventHook = Callable[[str, str, Priority | None, float], None]
@@ -121,7 +121,8 @@ class BucketSpec:
 
     ``name`` is the bucket's key inside its scope: categories that share a name share a bucket
     (HighLevel has one limit for every call). ``window`` and ``headroom`` say how to turn a
-    limit announced in the CRM's headers into a rate: ``limit / window * headroom``.
+    limit announced in the CRM's headers into a rate: ``limit / window * headroom``; a 429
+    without Retry-After holds the bucket for one ``window``.
     ``reserve_interactive`` and ``reserve_background`` are the tokens each must leave behind.
     """
 
@@ -189,48 +190,6 @@ def highlevel_specs(
     """
     spec = _spec("burst", limit, window, headroom, burst)
     return dict.fromkeys(Category, spec)
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """Hold what a response's rate-limit headers said; ``None`` where a header was absent."""
-
-    limit: float | None = None
-    remaining: float | None = None
-    reset_in: float | None = None
-    window: float | None = None
-
-
-def parse_rate_headers(headers: Mapping[str, str], *, now: float) -> Observation:
-    """Read Lightfield's ``X-RateLimit-Limit/Remaining/Reset`` or HighLevel's ``Max/Interval``.
-
-    Lightfield documents Reset as the Unix time at which the bucket is full again; a small value
-    is read as seconds from now instead, and a value in milliseconds since the epoch as such,
-    so either reading works. ``now`` is this host's wall clock.
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    limit = _number(lowered.get("x-ratelimit-max")) or _number(lowered.get("x-ratelimit-limit"))
-    interval_ms = _number(lowered.get("x-ratelimit-interval-milliseconds"))
-    reset = _number(lowered.get("x-ratelimit-reset"))
-    reset_in: float | None = None
-    if reset is not None:
-        if reset > 1e12:  # epoch milliseconds
-            reset = reset / 1000
-        reset_in = max(0.0, reset - now) if reset > 1e9 else reset
-    return Observation(
-        limit=limit if limit else None,
-        remaining=_number(lowered.get("x-ratelimit-remaining")),
-        reset_in=reset_in,
-        window=interval_ms / 1000 if interval_ms else None,
-    )
-
-
-def _number(raw: str | None) -> float | None:
-    try:
-        value = float(raw) if raw is not None else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) and value >= 0 else None
 
 
 class Budget:
@@ -335,9 +294,14 @@ class Budget:
             self._emit("lowered", category, None, remaining)
 
     def penalize(self, category: Category, retry_after: float | None) -> None:
-        """Empty the shared bucket and hold it for ``retry_after`` seconds after a 429."""
+        """Empty the shared bucket and hold it for ``retry_after`` seconds after a 429.
+
+        Without a usable Retry-After, hold it for one window of the CRM's limit (HighLevel may
+        send none); never longer than ``MAX_PENALTY``.
+        """
         spec = self.specs[category]
-        seconds = retry_after if retry_after is not None and retry_after > 0 else DEFAULT_PENALTY
+        wanted = retry_after if retry_after is not None and retry_after > 0 else spec.window
+        seconds = min(wanted, MAX_PENALTY)
         op = BucketOp("update", spec.rate, spec.burst, remaining=0.0, hold=seconds)
         if self._apply(category, spec, op, None) is not None:
             self._emit("penalized", category, None, seconds)

@@ -88,7 +88,8 @@ class RedisStore:
     """Keep buckets as Redis hashes named ``<prefix>:<key>``, each with a TTL.
 
     The script is sent once and then called by its SHA (``EVALSHA``); redis-py's ``Script``
-    loads it again when a restarted or failed-over server answers ``NOSCRIPT``.
+    loads it again when a restarted or failed-over server answers ``NOSCRIPT``. Needs Redis 5
+    or later, where a script that reads TIME may still write (effects replication).
     """
 
     def __init__(self, client: redis.Redis, *, prefix: str = "crm-budget") -> None:

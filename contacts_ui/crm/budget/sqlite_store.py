@@ -84,10 +84,12 @@ class SQLiteStore:
                     " (key, tokens, updated, learned_rate, learned_until) VALUES (?, ?, ?, ?, ?)",
                     (key, state.tokens, state.updated, state.learned_rate, state.learned_until),
                 )
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # Also after a failed COMMIT: an open transaction would make every later BEGIN fail.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         return outcome
 
     def _connect(self) -> sqlite3.Connection:

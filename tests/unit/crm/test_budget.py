@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -473,6 +474,30 @@ def test_a_429_without_retry_after_blocks_for_one_second(
     assert outcome.blocked_for == pytest.approx(1.0)
 
 
+def test_a_highlevel_429_without_retry_after_waits_out_its_ten_second_window(
+    make_budget: Callable[..., Budget],
+) -> None:
+    budget = make_budget(specs=highlevel_specs())
+
+    budget.penalize(READ, None)
+
+    outcome = budget.peek(READ)
+    assert outcome is not None
+    assert outcome.blocked_for == pytest.approx(10.0)
+
+
+def test_a_garbled_retry_after_holds_the_bucket_five_minutes_at_most(
+    make_budget: Callable[..., Budget],
+) -> None:
+    budget = make_budget()
+
+    budget.penalize(READ, 86_400.0)
+
+    outcome = budget.peek(READ)
+    assert outcome is not None
+    assert outcome.blocked_for == pytest.approx(300.0)
+
+
 # -- events and failures -------------------------------------------------------------------------
 
 
@@ -517,6 +542,26 @@ def test_an_unreachable_store_lets_calls_through_and_says_so(clock: FakeClock) -
     budget.observe(READ, {"X-RateLimit-Remaining": "0"})
     budget.penalize(READ, 1.0)
     assert counters.counts[("store_error", "read", "background")] == 1
+
+
+def test_a_locked_sqlite_file_lets_calls_through(tmp_path: Path, clock: FakeClock) -> None:
+    store = SQLiteStore(tmp_path, clock=clock, busy_timeout=0.01)
+    counters = BudgetCounters()
+    budget = Budget(store, spec(), scope="s", clock=clock, on_event=counters)
+    budget.acquire(READ, Priority.WRITE)  # creates the file
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process stuck inside a write
+
+    try:
+        assert budget.acquire(READ, Priority.WRITE) == 0.0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    assert counters.counts[("store_error", "read", "write")] == 1
+    budget.acquire(READ, Priority.WRITE)  # and the store recovers once the lock is gone
+    assert tokens(budget) == pytest.approx(3.0)
+    store.close()
 
 
 # -- configuration -------------------------------------------------------------------------------
