@@ -17,6 +17,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BudgetExhausted",
     "CRMError",
     "CRMResponseError",
     "ConflictError",
@@ -143,6 +144,25 @@ class UnprocessableEntityError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     """Raise for 429: the organisation's rate limit is exhausted."""
+
+
+class BudgetExhausted(CRMError):
+    """Raise when the shared rate budget has no token for a call within its allowed wait.
+
+    No request was sent: the dashboard held itself back so the CRM never has to refuse us.
+    ``retry_after`` (seconds) lets the page say "the CRM is busy, try again in N s", like the
+    attribute of the same name on ``RateLimitError``.
+    """
+
+    def __init__(self, category: str, retry_after: float, *, priority: str | None = None) -> None:
+        self.category = category
+        self.retry_after = max(0.0, retry_after)
+        self.priority = priority
+        self.message = (
+            f"The CRM is busy ({category} requests); try again in "
+            f"{max(1, math.ceil(self.retry_after))} s."
+        )
+        super().__init__(self.message)
 
 
 class InternalServerError(APIStatusError):

@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, Self, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from contacts_ui.crm.budget import Budget, Category, current_priority
 from contacts_ui.crm.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -38,7 +39,7 @@ from contacts_ui.crm.lightfield.constants import (
 from contacts_ui.crm.models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
 from contacts_ui.crm.port import Capabilities, RateCategory, Sort
 
-__all__ = ["LightfieldClient"]
+__all__ = ["LightfieldClient", "category_for"]
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -117,6 +118,7 @@ class LightfieldClient:
         random: Callable[[], float] = _random.random,
         clock: Callable[[], float] = time.time,
         user_agent: str | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self._api_key = SecretStr(api_key)
         self._base_url = base_url.rstrip("/")
@@ -137,6 +139,8 @@ class LightfieldClient:
         self._lock = threading.Lock()
         self._request_count = 0
         self.rate_limit: RateLimit | None = None
+        # Shared with every process on the same key; None sends at once and only reacts to 429s.
+        self._budget = budget
 
     def __repr__(self) -> str:
         return (
@@ -365,9 +369,13 @@ class LightfieldClient:
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
 
+        category = category_for(method, path)
         attempts = self._max_retries + 1
         for attempt in range(attempts):
             retries_left = attempt < self._max_retries
+            if self._budget is not None:
+                # Raises BudgetExhausted, before anything is sent, when the wait would be too long.
+                self._budget.acquire(category, current_priority(method))
             with self._lock:
                 self._request_count += 1
             headers["X-Stainless-Retry-Count"] = str(attempt)
@@ -389,6 +397,8 @@ class LightfieldClient:
             level = logging.INFO if response.status_code < 500 else logging.WARNING
             self._log(method, path, response.status_code, started, attempt, level)
             self._remember_rate_limit(response.headers)
+            if self._budget is not None:
+                self._budget.observe(category, response.headers)
             if response.is_success:
                 return response
 
@@ -400,6 +410,9 @@ class LightfieldClient:
                 secrets=(self._api_key.get_secret_value(),),
                 now=self._clock(),
             )
+            if self._budget is not None and response.status_code == 429:
+                # Hold every process back, not just this one, until the CRM takes requests again.
+                self._budget.penalize(category, error.retry_after)
             if not retries_left or not _should_retry(response):
                 raise error
             if error.retry_after is not None and error.retry_after > self._max_retry_after:
@@ -462,6 +475,20 @@ def _member_matches(members: Sequence[Record], typed: str) -> list[Record]:
         ):
             found.append(member)
     return found
+
+
+def category_for(method: str, path: str) -> Category:
+    """Return the Lightfield rate-limit category of a call.
+
+    Writes are POSTs (and any other non-GET); a GET of ``/v1/<collection>`` is a list (Search);
+    retrieves, definitions and ``/v1/auth/validate`` are Reads.
+    """
+    if method.upper() not in {"GET", "HEAD"}:
+        return Category.WRITE
+    parts = [part for part in urlsplit(path).path.split("/") if part]
+    if len(parts) == 2 and parts[0] == "v1":
+        return Category.SEARCH
+    return Category.READ
 
 
 def _default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
