@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from contacts_ui.views import contacts, edit, relationships
+from contacts_ui.views import contact_detail, contact_list, edit, relationships
 
 
 class RecordIdConverter:
@@ -36,16 +36,16 @@ register_converter(RelationshipKeyConverter, "relationship_key")
 
 app_name = "contacts"
 urlpatterns = [
-    path("", contacts.contact_list, name="list"),
-    path("columns/", contacts.choose_columns, name="columns"),
-    path("step/", contacts.step, name="step"),
-    path("definitions/refresh/", contacts.refresh_definitions, name="refresh-definitions"),
+    path("", contact_list.contact_list, name="list"),
+    path("columns/", contact_list.choose_columns, name="columns"),
+    path("step/", contact_list.step, name="step"),
+    path("definitions/refresh/", contact_list.refresh_definitions, name="refresh-definitions"),
     # Before the id pattern: the id converter would match "new".
     path("new/", edit.contact_create, name="new"),
     path("new/duplicates/", edit.duplicate_check, name="duplicates"),
     path("new/accounts/", edit.account_options, name="account-options"),
     path("preview/", edit.markdown_preview, name="markdown-preview"),
-    path("<record_id:contact_id>/", contacts.contact_detail, name="detail"),
+    path("<record_id:contact_id>/", contact_detail.contact_detail, name="detail"),
     path("<record_id:contact_id>/edit/", edit.contact_edit, name="edit"),
     path(
         "<record_id:contact_id>/relationships/<relationship_key:key>/",

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, Protocol, runtime_checkable
 
-from contacts_ui.crm.models import AuthInfo, Definitions, Filter, Page, Record
+from contacts_ui.crm.models import AuthInfo, Definitions, Filter, FilterOperator, Page, Record
 
 __all__ = [
     "CONTACTS",
@@ -29,7 +29,9 @@ __all__ = [
 CONTACTS: Final = "contacts"
 # Object types as the relationships name them (singular), which the port's lookups accept.
 ObjectType = Literal["contact", "account", "opportunity", "member", "tag", "user"]
-RANGE_OPERATORS: Final = frozenset({"greaterThanOrEqual", "lessThanOrEqual"})
+RANGE_OPERATORS: Final[frozenset[FilterOperator]] = frozenset(
+    {"greaterThanOrEqual", "lessThanOrEqual"}
+)
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,14 @@ class Capabilities:
     # Shown to people: "Open in Lightfield", "Lightfield cannot sort".
     label: str
     # The neutral filter operators each value type allows (missing type = not filterable).
-    filter_operators: Mapping[str, frozenset[str]]
+    filter_operators: Mapping[str, frozenset[FilterOperator]]
     # Whether filters may be combined with OR (else every filter must hold).
     or_filters: bool = False
     # Whether the CRM has a free-text search over names, emails, phones and companies.
     free_text_search: bool = False
     # Without free text: the operator names are searched with (Lightfield: startsWith).
-    name_search_operator: str | None = "startsWith"
-    email_search_operator: str | None = "contains"
+    name_search_operator: FilterOperator | None = "startsWith"
+    email_search_operator: FilterOperator | None = "contains"
     # Field keys the list can be sorted by (empty: the CRM cannot sort).
     sortable_fields: frozenset[str] = frozenset()
     max_page_size: int = 25
@@ -80,7 +82,7 @@ class Capabilities:
     searchable_object_types: frozenset[str] = frozenset()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def operators_for(self, value_type: str) -> frozenset[str]:
+    def operators_for(self, value_type: str) -> frozenset[FilterOperator]:
         """Return the filter operators a value type allows (empty: it cannot be filtered)."""
         return self.filter_operators.get(value_type, frozenset())
 

@@ -2,8 +2,10 @@
 
 All list state lives in the query string, so a link, a reload or Back shows the same list:
 ``q`` (search), ``f.<key>`` (a value filter), ``f.<key>.min``/``f.<key>.max`` (ranges),
-``page``. Only operators the CRM supports for a value type are offered; what it cannot do (OR
-across fields, filters on multi-select) is said plainly instead of returning wrong results.
+``page``, ``sort``. Only what the CRM's port declares in its ``Capabilities`` is offered: the
+operators each value type allows, free-text search or not, the sortable fields. What it cannot
+do (OR across fields, filters on multi-select, sorting) is said plainly instead of returning
+wrong results.
 """
 
 from __future__ import annotations
@@ -14,30 +16,20 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
-from contacts_ui.crm.models import Definitions, FieldDefinition, Filter, ValueType
+from contacts_ui.crm.models import Definitions, FieldDefinition, Filter, FilterOperator, ValueType
+from contacts_ui.crm.port import Capabilities, Sort
 
 SEARCH_PARAM = "q"
 PAGE_PARAM = "page"
+SORT_PARAM = "sort"
 FILTER_PREFIX = "f."
 MIN_SUFFIX = ".min"
 MAX_SUFFIX = ".max"
 MAX_SEARCH_LENGTH = 200
 
-# What the CRM lets each value type do (LIGHTFIELD.md §8): the one operator a value filter
-# uses, and whether a range (min/max) is possible.
-VALUE_OPERATOR: dict[str, str] = {
-    ValueType.TEXT: "startsWith",
-    ValueType.FULL_NAME: "startsWith",
-    ValueType.SOCIAL_HANDLE: "startsWith",
-    ValueType.ADDRESS: "startsWith",
-    ValueType.EMAIL: "contains",
-    ValueType.TELEPHONE: "contains",
-    ValueType.URL: "contains",
-    ValueType.SINGLE_SELECT: "equal",
-    ValueType.CHECKBOX: "equal",
-}
-RANGE_TYPES = frozenset({ValueType.NUMBER, ValueType.CURRENCY, ValueType.DATETIME})
-NOT_FILTERABLE = frozenset({ValueType.MULTI_SELECT, ValueType.MARKDOWN, ValueType.HTML})
+# The operator a text-like filter uses, in order of preference, among those the CRM allows.
+TEXT_OPERATORS: tuple[FilterOperator, ...] = ("startsWith", "contains", "equal")
+CHOICE_TYPES = frozenset({ValueType.SINGLE_SELECT, ValueType.MULTI_SELECT})
 OPERATOR_WORDS = {"startsWith": "starts with", "contains": "contains", "equal": "is"}
 
 
@@ -82,6 +74,9 @@ class ListQuery:
     chips: list[Chip] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     search_note: str = ""
+    # Free text for a CRM that can search it (HighLevel's ``query``); None otherwise.
+    search: str | None = None
+    sort: Sort | None = None
 
     def querystring(self, **changes: str | int | None) -> str:
         """Return this state as a query string, with some parameters changed or removed."""
@@ -109,35 +104,47 @@ class ListQuery:
         return self.without(PAGE_PARAM)
 
 
+def text_operator(capabilities: Capabilities, value_type: str) -> FilterOperator | None:
+    """Return the operator a one-value filter on this type uses, or None if there is none."""
+    allowed = capabilities.operators_for(value_type)
+    return next((op for op in TEXT_OPERATORS if op in allowed), None)
+
+
 def filter_fields(
-    definitions: Definitions, owners: list[tuple[str, str]] | None = None
+    definitions: Definitions,
+    capabilities: Capabilities,
+    owners: list[tuple[str, str]] | None = None,
 ) -> list[FilterField]:
     """List the filters the CRM supports for these definitions, in definition order."""
     fields: list[FilterField] = []
     for key, definition in definitions.field_definitions.items():
         value_type = definition.value_type
-        if value_type in RANGE_TYPES:
+        operator = text_operator(capabilities, value_type)
+        if capabilities.can_range(value_type):
             kind = "date" if value_type == ValueType.DATETIME else "number"
             fields.append(FilterField(key, definition.label, kind))
-        elif value_type == ValueType.SINGLE_SELECT:
+        elif value_type in CHOICE_TYPES and operator is not None:
             options = tuple((o.id, o.label) for o in definition.type_configuration.options)
-            fields.append(FilterField(key, definition.label, "select", "equal", options))
-        elif value_type == ValueType.CHECKBOX:
+            fields.append(FilterField(key, definition.label, "select", operator, options))
+        elif value_type == ValueType.CHECKBOX and operator is not None:
             fields.append(FilterField(key, definition.label, "checkbox"))
-        elif value_type in VALUE_OPERATOR:
-            fields.append(FilterField(key, definition.label, "text", VALUE_OPERATOR[value_type]))
-    for key, relationship in definitions.relationship_definitions.items():
-        if relationship.slug and relationship.object_type == "member" and owners:
-            fields.append(
-                FilterField(key, relationship.label, "relationship", "contains", tuple(owners))
-            )
+        elif operator is not None:
+            fields.append(FilterField(key, definition.label, "text", operator))
+    if capabilities.relationship_filters:
+        for key, relationship in definitions.relationship_definitions.items():
+            if relationship.slug and relationship.object_type == "member" and owners:
+                fields.append(
+                    FilterField(key, relationship.label, "relationship", "contains", tuple(owners))
+                )
     return fields
 
 
-def unfilterable_labels(definitions: Definitions) -> list[str]:
+def unfilterable_labels(definitions: Definitions, capabilities: Capabilities) -> list[str]:
     """Name the fields the CRM cannot filter on, so the page can say so."""
     return [
-        d.label for d in definitions.field_definitions.values() if d.value_type in NOT_FILTERABLE
+        d.label
+        for d in definitions.field_definitions.values()
+        if not capabilities.operators_for(d.value_type)
     ]
 
 
@@ -172,6 +179,8 @@ def parse_list_query(
     definitions: Definitions,
     tz: tzinfo,
     owner_names: Mapping[str, str] | None = None,
+    *,
+    capabilities: Capabilities,
 ) -> ListQuery:
     """Read the list's query string into CRM filters, chips and plain-language notices."""
     query = ListQuery()
@@ -179,15 +188,8 @@ def parse_list_query(
     if q:
         query.q = q
         query.params[SEARCH_PARAM] = q
-        if "@" in q:
-            query.filters.append(Filter("$email", "contains", q))
-            query.search_note = f"Emails containing “{q}”."
-        else:
-            query.filters.append(Filter("$name", "startsWith", q))
-            query.search_note = (
-                f"Names starting with “{q}”. The CRM matches from the first name and cannot "
-                "search names and emails at once: type an @ to search emails instead."
-            )
+        _add_search(query, q, capabilities)
+    _add_sort(query, (params.get(SORT_PARAM) or "").strip(), definitions, capabilities)
 
     for name in sorted(params):
         if not name.startswith(FILTER_PREFIX):
@@ -199,8 +201,49 @@ def parse_list_query(
         for suffix in (MIN_SUFFIX, MAX_SUFFIX):
             if key.endswith(suffix):
                 key, bound = key[: -len(suffix)], suffix
-        _add_filter(query, name, raw, key, bound, definitions, tz, owner_names or {})
+        _add_filter(query, name, raw, key, bound, definitions, tz, owner_names or {}, capabilities)
     return query
+
+
+def _add_search(query: ListQuery, q: str, capabilities: Capabilities) -> None:
+    crm = capabilities.label
+    if capabilities.free_text_search:
+        query.search = q
+        query.search_note = (
+            f"Contacts matching “{q}” in their name, email, phone or company ({crm}'s search)."
+        )
+    elif "@" in q and capabilities.email_search_operator:
+        query.filters.append(Filter("$email", capabilities.email_search_operator, q))
+        query.search_note = f"Emails containing “{q}”."
+    elif capabilities.name_search_operator:
+        query.filters.append(Filter("$name", capabilities.name_search_operator, q))
+        query.search_note = (
+            f"Names starting with “{q}”. {crm} matches from the first name and cannot "
+            "search names and emails at once: type an @ to search emails instead."
+        )
+    else:
+        query.notices.append(f"{crm} cannot search contacts, so the search was not applied.")
+
+
+def _add_sort(
+    query: ListQuery, raw: str, definitions: Definitions, capabilities: Capabilities
+) -> None:
+    if not raw:
+        return
+    descending = raw.startswith("-")
+    key = raw.removeprefix("-")
+    if key not in capabilities.sortable_fields:
+        definition = definitions.field_definitions.get(key)
+        label = definition.label if definition else key
+        if capabilities.can_sort:
+            query.notices.append(f"{capabilities.label} cannot sort by {label}.")
+        else:
+            query.notices.append(
+                f"{capabilities.label} cannot sort lists, so contacts are in its own order."
+            )
+        return
+    query.sort = Sort(key, descending)
+    query.params[SORT_PARAM] = raw
 
 
 def _add_filter(
@@ -212,6 +255,7 @@ def _add_filter(
     definitions: Definitions,
     tz: tzinfo,
     owner_names: Mapping[str, str],
+    capabilities: Capabilities,
 ) -> None:
     definition = definitions.field_definitions.get(key)
     relationship = definitions.relationship_definitions.get(key)
@@ -219,7 +263,7 @@ def _add_filter(
         query.notices.append(f"Ignored a filter on “{key}”: the CRM has no such field.")
         return
     if relationship is not None:
-        if not relationship.slug or bound:
+        if not relationship.slug or bound or not capabilities.relationship_filters:
             query.notices.append(f"The CRM cannot filter on {relationship.label}.")
             return
         query.params[name] = raw
@@ -230,13 +274,14 @@ def _add_filter(
 
     assert definition is not None
     label, value_type = definition.label, definition.value_type
-    if value_type in NOT_FILTERABLE:
+    if not capabilities.operators_for(value_type):
         query.notices.append(
-            f"The CRM cannot filter on {label} ({value_type.lower().replace('_', '-')} fields "
-            "are not filterable yet), so that filter was not applied."
+            f"{capabilities.label} cannot filter on {label} "
+            f"({value_type.lower().replace('_', '-')} fields are not filterable), so that "
+            "filter was not applied."
         )
         return
-    if value_type in RANGE_TYPES:
+    if capabilities.can_range(value_type):
         if bound is None:
             query.notices.append(f"{label} filters take a from/to range.")
             return
@@ -262,13 +307,14 @@ def _add_filter(
     if bound is not None:
         query.notices.append(f"{label} cannot be filtered by a range.")
         return
-    if value_type == ValueType.SINGLE_SELECT:
+    operator = text_operator(capabilities, value_type)
+    if value_type in CHOICE_TYPES and operator is not None:
         option = _option_id(definition, raw)
         if option is None:
             query.notices.append(f"Ignored {label}: “{raw}” is not one of its options.")
             return
         query.params[name] = option[0]
-        query.filters.append(Filter(key, "equal", option[0]))
+        query.filters.append(Filter(key, operator, option[0]))
         query.chips.append(Chip(f"{label} is {option[1]}", name))
         return
     if value_type == ValueType.CHECKBOX:
@@ -280,9 +326,8 @@ def _add_filter(
         shown = "yes" if raw.lower() == "true" else "no"
         query.chips.append(Chip(f"{label}: {shown}", name))
         return
-    operator = VALUE_OPERATOR.get(value_type)
     if operator is None:
-        query.notices.append(f"The CRM cannot filter on {label}.")
+        query.notices.append(f"{capabilities.label} cannot filter on {label}.")
         return
     query.params[name] = raw
     query.filters.append(Filter(key, operator, raw))

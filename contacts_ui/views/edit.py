@@ -48,7 +48,7 @@ from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
-from contacts_ui.views.contacts import JUST_SAVED_SESSION_KEY
+from contacts_ui.views.common import JUST_SAVED_SESSION_KEY
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 from contacts_ui.web.timezones import zone_from_name
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contacts_ui.crm.lightfield import CAPABILITIES as LIGHTFIELD
 from contacts_ui.crm.models import Definitions, Filter
 from contacts_ui.listing.search import filter_fields, parse_list_query, unfilterable_labels
 
@@ -95,7 +96,7 @@ DEFINITIONS = Definitions.model_validate(
 
 
 def parse(params: dict[str, str], tz=UTC):  # type: ignore[no-untyped-def]
-    return parse_list_query(params, DEFINITIONS, tz)
+    return parse_list_query(params, DEFINITIONS, tz, capabilities=LIGHTFIELD)
 
 
 def test_a_plain_search_looks_for_names_starting_with_it() -> None:
@@ -182,7 +183,9 @@ def test_the_state_key_ignores_the_page_number() -> None:
 
 
 def test_the_filter_form_offers_only_what_the_crm_can_filter() -> None:
-    offered = {f.key: f.kind for f in filter_fields(DEFINITIONS, owners=[("mem_1", "Ana")])}
+    offered = {
+        f.key: f.kind for f in filter_fields(DEFINITIONS, LIGHTFIELD, owners=[("mem_1", "Ana")])
+    }
     assert offered == {
         "$name": "text",
         "$email": "text",
@@ -193,7 +196,7 @@ def test_the_filter_form_offers_only_what_the_crm_can_filter() -> None:
         "vip": "checkbox",
         "$owner": "relationship",
     }
-    assert unfilterable_labels(DEFINITIONS) == ["Interests", "Notes"]
+    assert unfilterable_labels(DEFINITIONS, LIGHTFIELD) == ["Interests", "Notes"]
 
 
 @pytest.mark.parametrize("long", ["x" * 500])

@@ -36,7 +36,15 @@ from contacts_ui.crm.lightfield.constants import (
     PAGE_SIZE_MAX,
     USER_AGENT,
 )
-from contacts_ui.crm.models import AuthInfo, Definitions, Filter, Page, RateLimit, Record
+from contacts_ui.crm.models import (
+    AuthInfo,
+    Definitions,
+    Filter,
+    FilterOperator,
+    Page,
+    RateLimit,
+    Record,
+)
 from contacts_ui.crm.port import Capabilities, RateCategory, Sort
 
 __all__ = ["LightfieldClient", "category_for"]
@@ -317,11 +325,13 @@ class LightfieldClient:
                 found.append(record)
         return found[:limit]
 
-    def _by_name(self, object_type: str, operator: str, text: str, limit: int) -> list[Record]:
+    def _by_name(
+        self, object_type: str, operator: FilterOperator, text: str, limit: int
+    ) -> list[Record]:
         collection = _COLLECTIONS.get(object_type)
         if collection is None or object_type == "member":
             raise ValueError(f"Lightfield cannot search {object_type!r} by name.")
-        name_filter = Filter("$name", operator, text)  # type: ignore[arg-type]
+        name_filter = Filter("$name", operator, text)
         page = self._list(collection, limit=limit, offset=0, filters=[name_filter])
         return list(page.data)
 

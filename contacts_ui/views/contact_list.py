@@ -1,8 +1,7 @@
-"""The contacts list and the contact page."""
+"""The contacts list: one page of the CRM's contacts, searched, filtered, in chosen columns."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.fields import EMPTY, DisplayContext, display_html
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
+from contacts_ui.listing import pages
 from contacts_ui.listing.columns import (
     Column,
     available_columns,
@@ -38,18 +38,17 @@ from contacts_ui.listing.search import (
     parse_list_query,
     unfilterable_labels,
 )
-from contacts_ui.relationships import panel as relationships
-from contacts_ui.services import audit, related
+from contacts_ui.services import backend as services
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import definitions as definitions_service
+from contacts_ui.services import related
 from contacts_ui.services.definitions import get_definitions
+from contacts_ui.views.common import (
+    FROM_PARAM,
+    display_context,
+    list_url,
+)
 from contacts_ui.views.errors import crm_error_response
-
-PAGE_SIZE = 25
-PAGE_WINDOW = 2  # page numbers shown either side of the current one
-FROM_PARAM = "from"
-# Set by a successful create/edit, read once by the contact page (to tell an embedding portal).
-JUST_SAVED_SESSION_KEY = "contacts.just_saved"
 
 
 @dataclass(frozen=True)
@@ -57,19 +56,6 @@ class Row:
     id: str
     name: str
     cells: tuple[SafeString, ...]
-
-
-@dataclass(frozen=True)
-class DisplayField:
-    key: str
-    label: str
-    html: SafeString
-    read_only: bool
-    system: bool
-
-
-def _display_context(*, compact: bool) -> DisplayContext:
-    return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now(), compact=compact)
 
 
 def _parse_page(raw: str | None) -> int | None:
@@ -83,21 +69,13 @@ def _parse_page(raw: str | None) -> int | None:
     return number if number >= 1 else None
 
 
-def _list_url(querystring: str) -> str:
-    base = reverse("contacts:list")
-    return f"{base}?{querystring}" if querystring else base
-
-
 def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int | None, str]]:
     """Return the window of page numbers around ``page`` (None marks a gap)."""
-    numbers = {1, last_page, *range(page - PAGE_WINDOW, page + PAGE_WINDOW + 1)}
-    shown = sorted(n for n in numbers if 1 <= n <= last_page)
-    links: list[tuple[int | None, str]] = []
-    for index, number in enumerate(shown):
-        if index and number - shown[index - 1] > 1:
-            links.append((None, ""))
-        links.append((number, _list_url(query.querystring(page=number))))
-    return links
+    per_page = 1  # the window is drawn over page numbers, not rows
+    return [
+        (number, list_url(query.querystring(page=number)) if number is not None else "")
+        for number in pages.page_window(last_page, per_page, page)
+    ]
 
 
 def _relationship_ids(
@@ -127,7 +105,7 @@ def _names_html(
     return format_html_join(
         ", ",
         '<a href="{}">{}</a>',
-        ((_list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
+        ((list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
     )
 
 
@@ -173,7 +151,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     if page_number is None:
         corrected = request.GET.copy()
         corrected[PAGE_PARAM] = "1"
-        return HttpResponseRedirect(_list_url(corrected.urlencode()))
+        return HttpResponseRedirect(list_url(corrected.urlencode()))
     try:
         definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
@@ -182,17 +160,23 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         return crm_error_response(request, exc)
 
     tz = timezone.get_current_timezone()
-    query = parse_list_query(request.GET, definitions, tz, owner_names)
+    capabilities = services.capabilities()
+    query = parse_list_query(request.GET, definitions, tz, owner_names, capabilities=capabilities)
+    page_size = contact_service.page_size()
     try:
         page = contact_service.list_contacts(
-            limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, filters=query.filters
+            limit=page_size,
+            offset=(page_number - 1) * page_size,
+            filters=query.filters,
+            search=query.search,
+            sort=query.sort,
         )
     except CRMError as exc:
         return crm_error_response(request, exc)
 
-    last_page = max(1, math.ceil(page.total_count / PAGE_SIZE))
+    last_page = pages.last_page(page.total_count, page_size)
     if page_number > last_page:
-        return HttpResponseRedirect(_list_url(query.querystring(page=last_page)))
+        return HttpResponseRedirect(list_url(query.querystring(page=last_page)))
 
     columns = columns_for(request.user, definitions)
     records = list(page.data)
@@ -201,7 +185,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         names = related.resolve(_relationship_ids(records, relationship_keys, definitions))
     except CRMError:
         names = {}
-    context = _display_context(compact=True)
+    context = display_context(compact=True)
     rows = [
         Row(
             record.id,
@@ -214,7 +198,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     results.remember_page(
         request.user.pk, query.state_key, page_number, last_page, [(r.id, r.name) for r in rows]
     )
-    first_index = (page_number - 1) * PAGE_SIZE + 1 if rows else 0
+    first_index = (page_number - 1) * page_size + 1 if rows else 0
     page_context: dict[str, Any] = {
         "rows": rows,
         "columns": columns,
@@ -226,18 +210,20 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "page_number": page_number,
         "last_page": last_page,
         "page_links": _page_links(query, page_number, last_page),
-        "first_url": _list_url(query.querystring(page=1)) if page_number > 1 else None,
+        "first_url": list_url(query.querystring(page=1)) if page_number > 1 else None,
         "previous_url": (
-            _list_url(query.querystring(page=page_number - 1)) if page_number > 1 else None
+            list_url(query.querystring(page=page_number - 1)) if page_number > 1 else None
         ),
         "next_url": (
-            _list_url(query.querystring(page=page_number + 1)) if page_number < last_page else None
+            list_url(query.querystring(page=page_number + 1)) if page_number < last_page else None
         ),
         "last_url": (
-            _list_url(query.querystring(page=last_page)) if page_number < last_page else None
+            list_url(query.querystring(page=last_page)) if page_number < last_page else None
         ),
-        "filter_fields": filter_fields(definitions, owners),
-        "unfilterable": unfilterable_labels(definitions),
+        "filter_fields": filter_fields(definitions, capabilities, owners),
+        "unfilterable": unfilterable_labels(definitions, capabilities),
+        "capabilities": capabilities,
+        "sort": query.sort,
         "filter_count": len(query.chips),
         "all_columns": _column_choices(columns, definitions),
     }
@@ -270,7 +256,7 @@ def choose_columns(request: HttpRequest) -> HttpResponse:
         if ":" in move:
             keys = _move(keys, *move.rsplit(":", 1))
         save_columns(request.user, keys, definitions)
-    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=_list_url("")))
+    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=list_url("")))
 
 
 def _move(keys: list[str], key: str, direction: str) -> list[str]:
@@ -294,65 +280,6 @@ def _safe_next(candidate: str | None, *, fallback: str) -> str:
     return fallback
 
 
-def _display_fields(record: Record, definitions: Definitions) -> list[DisplayField]:
-    """List every field the definitions know, then any extra the record carries."""
-    context = _display_context(compact=False)
-    keys = list(definitions.field_definitions)
-    keys += [key for key in record.fields if key not in definitions.field_definitions]
-    shown = []
-    for key in keys:
-        definition = definitions.field_definitions.get(key)
-        field = record.fields.get(key)
-        value_type = field.value_type if field else (definition.value_type if definition else "")
-        shown.append(
-            DisplayField(
-                key=key,
-                label=definition.label if definition else key,
-                html=display_html(value_type, field.value if field else None, definition, context),
-                read_only=definition is None or definition.read_only,
-                system=key.startswith("$"),
-            )
-        )
-    return shown
-
-
-@require_role(Role.VIEWER)
-def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
-    """Show every field of one contact, grouped, with its relationships by name."""
-    try:
-        definitions = get_definitions("contacts")
-        record, fetched_at = contact_service.get_contact(
-            contact_id, refresh="refresh" in request.GET
-        )
-    except CRMError as exc:
-        return crm_error_response(request, exc)
-
-    fields = _display_fields(record, definitions)
-    from_query = request.GET.get(FROM_PARAM, "")
-    where = results.position(request.user.pk, from_query, record.id) if from_query else None
-    refresh_params = QueryDict(mutable=True)
-    if from_query:
-        refresh_params[FROM_PARAM] = from_query
-    refresh_params["refresh"] = "1"
-    context = {
-        "record": record,
-        "name": record.display_name,
-        "system_fields": [field for field in fields if field.system],
-        "custom_fields": [field for field in fields if not field.system],
-        # The relationships panel (and the outcome a plain form post left for it).
-        **relationships.panel_context(request, record, definitions, from_query=from_query),
-        "fetched_at": fetched_at,
-        "fetched_seconds": max(0, int((timezone.now() - fetched_at).total_seconds())),
-        "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
-        "position": where,
-        "back_url": _list_url(where.back_query if where else from_query),
-        "from_query": from_query,
-        "history": audit.history(record.id),
-        "just_saved": request.session.pop(JUST_SAVED_SESSION_KEY, None) == record.id,
-    }
-    return render(request, "contacts/detail.html", context)
-
-
 @require_role(Role.VIEWER)
 def step(request: HttpRequest) -> HttpResponse:
     """Open the contact just before or after a page boundary of the person's result set."""
@@ -361,27 +288,35 @@ def step(request: HttpRequest) -> HttpResponse:
     state_key, page = results.split_from(from_query)
     target_page = page + 1 if direction == "next" else page - 1
     if direction not in {"next", "previous"} or target_page < 1:
-        return HttpResponseRedirect(_list_url(from_query))
+        return HttpResponseRedirect(list_url(from_query))
     target_query = results.with_page(state_key, target_page)
     remembered = results.recall_page(request.user.pk, state_key, target_page)
     if remembered is None:
         try:
             definitions = get_definitions("contacts")
             query = parse_list_query(
-                QueryDict(state_key), definitions, timezone.get_current_timezone()
+                QueryDict(state_key),
+                definitions,
+                timezone.get_current_timezone(),
+                capabilities=services.capabilities(),
             )
+            page_size = contact_service.page_size()
             page_data = contact_service.list_contacts(
-                limit=PAGE_SIZE, offset=(target_page - 1) * PAGE_SIZE, filters=query.filters
+                limit=page_size,
+                offset=(target_page - 1) * page_size,
+                filters=query.filters,
+                search=query.search,
+                sort=query.sort,
             )
         except CRMError as exc:
             return crm_error_response(request, exc)
-        last_page = max(1, math.ceil(page_data.total_count / PAGE_SIZE))
+        last_page = pages.last_page(page_data.total_count, page_size)
         rows = [(r.id, r.display_name) for r in page_data.data]
         results.remember_page(request.user.pk, state_key, target_page, last_page, rows)
     else:
         _, rows = remembered
     if not rows:
-        return HttpResponseRedirect(_list_url(target_query))
+        return HttpResponseRedirect(list_url(target_query))
     target_id = rows[0][0] if direction == "next" else rows[-1][0]
     params = QueryDict(mutable=True)
     params[FROM_PARAM] = target_query
@@ -398,4 +333,4 @@ def refresh_definitions(request: HttpRequest) -> HttpResponse:
         definitions_service.refresh_definitions("contacts")
     except CRMError as exc:
         return crm_error_response(request, exc)
-    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=_list_url("")))
+    return HttpResponseRedirect(_safe_next(request.POST.get("next"), fallback=list_url("")))

@@ -1,0 +1,23 @@
+"""What the contact pages share: the list's URL, the display context, the "from" parameter."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts_ui.fields import DisplayContext
+
+FROM_PARAM = "from"
+# Set by a successful create/edit, read once by the contact page (to tell an embedding portal).
+JUST_SAVED_SESSION_KEY = "contacts.just_saved"
+
+
+def display_context(*, compact: bool) -> DisplayContext:
+    """Return how values are shown to this viewer: their time zone, now, compact or not."""
+    return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now(), compact=compact)
+
+
+def list_url(querystring: str) -> str:
+    """Return the contacts list's URL with a query string."""
+    base = reverse("contacts:list")
+    return f"{base}?{querystring}" if querystring else base
