@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import BrowserContext, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -31,39 +33,47 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Launch one headless chromium for the session (CI must have it; locally it may skip)."""
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Point pytest-playwright at Debian's chromium (CI must have it; locally it may skip)."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is missing: .ci/run must apt-get install chromium")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": CHROMIUM_FLAGS,
+    }
 
 
 @pytest.fixture
-def page(browser, live_server, crm) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """Open a fresh browser page whose base URL is the live dashboard on the sandbox."""
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+def browser_context_args(
+    browser_context_args: dict[str, Any], live_server: Any, crm: Any
+) -> dict[str, Any]:
+    """Open every browser context on the live dashboard, itself on the sandbox."""
+    return {**browser_context_args, "base_url": live_server.url}
+
+
+def _same_host_only(page: Page, base_url: str, outside: list[str]) -> None:
     page.set_default_timeout(15_000)
-    outside_requests: list[str] = []
     page.on(
         "request",
         lambda request: (
             None
-            if request.url.startswith(live_server.url) or request.url.startswith("data:")
-            else outside_requests.append(request.url)
+            if request.url.startswith(base_url) or request.url.startswith("data:")
+            else outside.append(request.url)
         ),
     )
+
+
+@pytest.fixture
+def page(context: BrowserContext, live_server: Any) -> Iterator[Page]:
+    """Open a page on the live dashboard that fails the test if it loads from another host."""
+    outside_requests: list[str] = []
+    page = context.new_page()
+    _same_host_only(page, live_server.url, outside_requests)
     yield page
-    context.close()
     assert not outside_requests, f"the page loaded from another host: {outside_requests}"
 
 
@@ -87,17 +97,14 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def new_page(browser, live_server, crm):  # type: ignore[no-untyped-def]
+def new_page(new_context: Callable[..., BrowserContext]) -> Callable[..., Page]:
     """Open pages in fresh browser contexts (new cookies: a new session) on the live dashboard."""
-    contexts = []
 
-    def open_page(**context_options: object):  # type: ignore[no-untyped-def]
-        context = browser.new_context(base_url=live_server.url, **context_options)
-        contexts.append(context)
+    def open_page(**context_options: Any) -> Page:
+        # pytest-playwright's new_context adds browser_context_args (the base URL) itself.
+        context = new_context(**context_options)
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
