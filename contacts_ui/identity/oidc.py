@@ -21,13 +21,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import httpx
 import jwt
 import requests
 from django.conf import settings
@@ -49,14 +47,18 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
     OIDCLogoutView,
 )
-from pydantic import BaseModel, ConfigDict, field_validator
 
+from contacts_ui.identity.provider import (
+    OIDCDiscoveryError,
+    ProviderMetadata,
+    discover,
+    normal_issuer,
+)
 from contacts_ui.identity.signin import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
-from dashboard.config import AppSettings, AuthMode
+from dashboard.config import AppSettings
 
 logger = logging.getLogger(__name__)
 
-DISCOVERY_TIMEOUT_SECONDS = 5.0
 # Token, userinfo and JWKS calls (mozilla-django-oidc's default is to wait forever).
 PROVIDER_TIMEOUT_SECONDS = 10
 SIGN_ALGORITHM = "RS256"
@@ -65,99 +67,6 @@ SIGN_IN_URL_NAMES = frozenset(
     {"oidc_authentication_init", "oidc_authentication_callback", "oidc_logout", "oidc_signed_out"}
 )
 _FAILURE_REASON = "_oidc_failure_reason"
-
-
-class OIDCDiscoveryError(Exception):
-    """The provider's discovery document could not be fetched or does not describe it."""
-
-
-class ProviderMetadata(BaseModel):
-    """The parts of an OpenID discovery document the dashboard uses."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    userinfo_endpoint: str
-    jwks_uri: str
-    end_session_endpoint: str | None = None
-    # OpenID Connect Discovery 1.0: absent means client_secret_basic only.
-    token_endpoint_auth_methods_supported: list[str] = ["client_secret_basic"]
-
-    @field_validator(
-        "issuer",
-        "authorization_endpoint",
-        "token_endpoint",
-        "userinfo_endpoint",
-        "jwks_uri",
-        "end_session_endpoint",
-    )
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is not None:
-            parts = urlsplit(value)
-            if parts.scheme not in {"http", "https"} or not parts.hostname:
-                raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
-
-
-_discovered: dict[str, ProviderMetadata] = {}
-_discovery_lock = threading.Lock()
-
-
-def _normal_issuer(issuer: str) -> str:
-    return issuer.strip().rstrip("/")
-
-
-def discover(issuer: str) -> ProviderMetadata:
-    """Return the provider's metadata, fetched once per process (failures are not kept)."""
-    key = _normal_issuer(issuer)
-    metadata = _discovered.get(key)
-    if metadata is None:
-        with _discovery_lock:
-            metadata = _discovered.get(key)
-            if metadata is None:
-                metadata = _fetch_metadata(key)
-                _discovered[key] = metadata
-    return metadata
-
-
-def discovered(issuer: str) -> ProviderMetadata | None:
-    """Return the metadata if discovery already ran in this process, without fetching."""
-    return _discovered.get(_normal_issuer(issuer))
-
-
-def forget_discovery() -> None:
-    """Drop what discovery found (tests; a provider that moved)."""
-    with _discovery_lock:
-        _discovered.clear()
-
-
-def _fetch_metadata(issuer: str) -> ProviderMetadata:
-    url = f"{issuer}/.well-known/openid-configuration"
-    try:
-        response = httpx.get(
-            url, timeout=DISCOVERY_TIMEOUT_SECONDS, headers={"Accept": "application/json"}
-        )
-        response.raise_for_status()
-        metadata = ProviderMetadata.model_validate(response.json())
-    except httpx.HTTPError as exc:
-        raise OIDCDiscoveryError(
-            f"OIDC_ISSUER={issuer}: the OpenID provider's discovery document {url} could not be "
-            f"fetched ({type(exc).__name__}: {exc}). Check OIDC_ISSUER and that the provider is "
-            "reachable from the dashboard."
-        ) from exc
-    except ValueError as exc:  # not JSON, or not a discovery document (pydantic's error too)
-        raise OIDCDiscoveryError(
-            f"OIDC_ISSUER={issuer}: {url} is not an OpenID discovery document ({exc})."
-        ) from exc
-    if _normal_issuer(metadata.issuer) != issuer:
-        raise OIDCDiscoveryError(
-            f"OIDC_ISSUER={issuer}, but the provider names itself {metadata.issuer!r}: set "
-            "OIDC_ISSUER to exactly the provider's issuer."
-        )
-    return metadata
 
 
 def provider_metadata() -> ProviderMetadata:
@@ -426,7 +335,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
         try:
             issuer = request.GET.get("iss")
             # RFC 9207: a provider that says who answered must be ours (mix-up attacks).
-            if issuer is not None and _normal_issuer(issuer) != _normal_issuer(
+            if issuer is not None and normal_issuer(issuer) != normal_issuer(
                 _oidc_app().OIDC_ISSUER or ""
             ):
                 raise SuspiciousOperation(f"the answer came from another issuer: {issuer!r}")
@@ -544,19 +453,3 @@ def sign_in_required(request: HttpRequest) -> HttpResponse | None:
         {"message": "Your sign-in has expired. Reload the page to sign in again."},
         status=401,
     )
-
-
-def form_action_origins(app: AppSettings) -> list[str]:
-    """Origins a form may lead to besides our own: the provider's, for sign-out (CSP form-action).
-
-    Browsers apply ``form-action`` to the redirects after a form is sent, and the sign-out form
-    ends at the provider's end-session endpoint.
-    """
-    if app.AUTH_MODE is not AuthMode.OIDC or not app.OIDC_ISSUER:
-        return []
-    urls = [app.OIDC_ISSUER]
-    metadata = discovered(app.OIDC_ISSUER)
-    if metadata is not None and metadata.end_session_endpoint:
-        urls.append(metadata.end_session_endpoint)
-    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls)}
-    return sorted(origins)

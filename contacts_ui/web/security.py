@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from contacts_ui.identity.oidc import form_action_origins
+from contacts_ui.identity.provider import form_action_origins
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from django.test import override_settings
 
-from contacts_ui.identity import oidc
+from contacts_ui.identity import provider as oidc_provider
 from dashboard.config import AppSettings, AuthMode
 
 PROVIDER_DIR = Path(__file__).resolve().parent
@@ -131,7 +131,7 @@ def run_provider(dashboard_url: str, log_dir: Path) -> Iterator[Provider]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-        oidc.forget_discovery()
+        oidc_provider.forget_discovery()
 
 
 def _wait_for_discovery(process: subprocess.Popen[bytes], provider: Provider) -> None:
@@ -208,9 +208,9 @@ def oidc_app_settings(
 @contextmanager
 def oidc_mode(app: AppSettings) -> Iterator[AppSettings]:
     """Run the dashboard (test client and live server alike) in AUTH_MODE=oidc with ``app``."""
-    oidc.forget_discovery()
+    oidc_provider.forget_discovery()
     try:
         with override_settings(DASHBOARD=app, **OIDC_DJANGO_SETTINGS):
             yield app
     finally:
-        oidc.forget_discovery()
+        oidc_provider.forget_discovery()

@@ -14,7 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.test import RequestFactory, override_settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from contacts_ui.identity import oidc
+from contacts_ui.identity import oidc, provider
 from contacts_ui.identity.signin import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
 from contacts_ui.web.security import content_security_policy
 from dashboard.config import AuthMode
@@ -35,9 +35,9 @@ METADATA = {
 
 @pytest.fixture(autouse=True)
 def _fresh_discovery() -> Iterator[None]:
-    oidc.forget_discovery()
+    provider.forget_discovery()
     yield
-    oidc.forget_discovery()
+    provider.forget_discovery()
 
 
 # --- the groups claim ---------------------------------------------------------------------------
@@ -306,8 +306,8 @@ def test_a_new_issuer_is_discovered_afresh(oidc_settings: None) -> None:
 
 
 def test_an_unreachable_provider_is_an_error_naming_oidc_issuer() -> None:
-    with pytest.raises(oidc.OIDCDiscoveryError, match=r"OIDC_ISSUER=http://127\.0\.0\.1:9\b"):
-        oidc.discover("http://127.0.0.1:9/")
+    with pytest.raises(provider.OIDCDiscoveryError, match=r"OIDC_ISSUER=http://127\.0\.0\.1:9\b"):
+        provider.discover("http://127.0.0.1:9/")
 
 
 @respx.mock
@@ -331,8 +331,8 @@ def test_a_bad_discovery_answer_is_an_error_naming_oidc_issuer(
     answer: httpx.Response, message: str
 ) -> None:
     respx.get(DISCOVERY).mock(return_value=answer)
-    with pytest.raises(oidc.OIDCDiscoveryError, match=message) as error:
-        oidc.discover(ISSUER)
+    with pytest.raises(provider.OIDCDiscoveryError, match=message) as error:
+        provider.discover(ISSUER)
     assert f"OIDC_ISSUER={ISSUER}" in str(error.value)
 
 
@@ -341,9 +341,9 @@ def test_a_failed_discovery_is_tried_again_next_time() -> None:
     respx.get(DISCOVERY).mock(
         side_effect=[httpx.ConnectError("down"), httpx.Response(200, json=METADATA)]
     )
-    with pytest.raises(oidc.OIDCDiscoveryError):
-        oidc.discover(ISSUER)
-    assert oidc.discover(ISSUER).token_endpoint == f"{ISSUER}/token"
+    with pytest.raises(provider.OIDCDiscoveryError):
+        provider.discover(ISSUER)
+    assert provider.discover(ISSUER).token_endpoint == f"{ISSUER}/token"
 
 
 # --- sign-out -----------------------------------------------------------------------------------
@@ -376,12 +376,12 @@ def test_without_an_end_session_endpoint_sign_out_stays_here(oidc_settings: None
 def test_the_sign_out_form_may_lead_to_the_provider_under_the_csp(oidc_settings: None) -> None:
     from django.conf import settings
 
-    assert oidc.form_action_origins(settings.DASHBOARD) == ["https://login.example.com"]
+    assert provider.form_action_origins(settings.DASHBOARD) == ["https://login.example.com"]
     respx.get(DISCOVERY).respond(json=METADATA)
-    oidc.discover(ISSUER)
-    origins = oidc.form_action_origins(settings.DASHBOARD)
+    provider.discover(ISSUER)
+    origins = provider.form_action_origins(settings.DASHBOARD)
     assert origins == ["https://login.example.com", "https://logout.example.com"]
     assert "form-action 'self' https://login.example.com https://logout.example.com;" in (
         content_security_policy([], origins)
     )
-    assert oidc.form_action_origins(oidc_app_settings(ISSUER, AUTH_MODE=AuthMode.DEV)) == []
+    assert provider.form_action_origins(oidc_app_settings(ISSUER, AUTH_MODE=AuthMode.DEV)) == []
