@@ -55,7 +55,7 @@ FIELDS: dict[str, Callable[[Contact], Any]] = {
     **{
         key: _lower(key)
         for key in (
-            "companyName", "city", "state", "country", "postalCode", "source", "timezone",
+            "companyName", "address1", "city", "state", "country", "postalCode", "source", "timezone",
             "website", "type",
         )
     },
