@@ -131,7 +131,9 @@ def test_range_on_date_added_takes_dates_or_epoch_millis(hl_reader: httpx.Client
     by_date = search_ids(hl_reader, pageLimit=500, filters=[_f("dateAdded", "range", window)])
     millis = {"gte": 1_735_689_600_000, "lt": 1_738_368_000_000}
     assert by_date
-    assert by_date == search_ids(hl_reader, pageLimit=500, filters=[_f("dateAdded", "range", millis)])
+    assert by_date == search_ids(
+        hl_reader, pageLimit=500, filters=[_f("dateAdded", "range", millis)]
+    )
 
 
 def test_range_on_a_numeric_custom_field(hl_reader: httpx.Client) -> None:

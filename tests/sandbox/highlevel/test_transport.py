@@ -49,7 +49,9 @@ def test_an_unknown_contact_is_answered_404(hl_reader: httpx.Client) -> None:
 
 def test_another_locations_resources_are_answered_403(hl_reader: httpx.Client) -> None:
     assert hl_reader.get("/locations/OtherLocation0000000/tags").status_code == 403
-    assert hl_reader.get("/users/", params={"locationId": "OtherLocation0000000"}).status_code == 403
+    assert (
+        hl_reader.get("/users/", params={"locationId": "OtherLocation0000000"}).status_code == 403
+    )
     response = search(hl_reader, locationId="OtherLocation0000000")
     assert response.status_code == 403
     assert response.json()["message"] == "The token does not have access to this location."
