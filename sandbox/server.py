@@ -73,6 +73,11 @@ def add_arguments(parser: argparse.ArgumentParser, *, default_db: Path = DEFAULT
         default=None,
         help=f"SQLite file or :memory: (default {default_db}; highlevel: {highlevel_db})",
     )
+    parser.add_argument(
+        "--string-custom-values",
+        action="store_true",
+        help="highlevel only: custom field values as strings, as the spec's schema declares",
+    )
     parser.set_defaults(default_db=default_db)
     parser.add_argument("--seed", type=int, default=SandboxConfig.seed)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
@@ -126,12 +131,14 @@ def config_from_options(options: Mapping[str, Any]) -> AnyConfig:
             error_rate=options["error_rate"],
             timeout_rate=options["timeout_rate"],
             timeout_seconds=options["timeout_seconds"],
+            string_custom_values=options.get("string_custom_values", False),
             rate_limit=highlevel.HighLevelSandboxConfig.rate_limit
             if rate_limit is None
             else int(rate_limit) or None,
         )
-    if options.get("location_id"):
-        raise ValueError("--location-id applies to --api highlevel only")
+    for name in ("location_id", "string_custom_values"):
+        if options.get(name):
+            raise ValueError(f"--{name.replace('_', '-')} applies to --api highlevel only")
     return SandboxConfig(
         db_path=db,
         api_key=options["api_key"] or DEFAULT_API_KEY,

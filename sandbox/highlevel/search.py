@@ -55,8 +55,8 @@ FIELDS: dict[str, Callable[[Contact], Any]] = {
     **{
         key: _lower(key)
         for key in (
-            "companyName", "address1", "city", "state", "country", "postalCode", "source", "timezone",
-            "website", "type",
+            "companyName", "address1", "city", "state", "country", "postalCode", "source",
+            "timezone", "website", "type",
         )
     },
 }  # fmt: skip
