@@ -137,7 +137,7 @@ class HighLevelSandboxApp:
         except HTTPException:
             # Unknown paths, unsupported methods and slash redirects all answer 404.
             raise errors.not_found(f"Cannot {request.method} {request.path}") from None
-        return str(endpoint), args
+        return str(endpoint), dict(args)
 
     def _authenticate(self, request: Request) -> None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -171,6 +171,6 @@ def _string_list(body: Any, key: str) -> list[str]:
         messages.append(f"{key} must be an array")
     elif not all(isinstance(item, str) for item in value):
         messages.append(f"each value in {key} must be a string")
-    if messages:
+    if messages or not isinstance(value, list):
         raise errors.unprocessable(*messages)
-    return list(value)
+    return [str(item) for item in value]
