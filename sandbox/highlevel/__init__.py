@@ -28,6 +28,9 @@ more of a client:
   `searchAfter` → `422`; search items carry `null` for absent values.
 * 429 carries no `Retry-After` and the body `{"statusCode": 429, "message", "error"}`.
 * `birthMonth` in the create response counts from zero, as in the spec's example.
+* The full record (GET, PUT) includes `followers` too, not only search items.
+* Missing query/body parameters on duplicate lookup, users and search answer `422`
+  (class-validator), a `locationId` other than the token's answers `403`.
 """
 
 from sandbox.highlevel.app import HighLevelSandboxApp, make_app
