@@ -78,6 +78,7 @@ class HighLevelStore:
         self._tags: dict[str, dict[str, Any]] = {}
         self._data_version: int | None = None
         self._generation: str | None = None
+        self._dirty = False
         with self.lock:
             self._seed_if_empty(seed)
             self._load()
@@ -132,16 +133,19 @@ class HighLevelStore:
         """Hold the lock and a write transaction; commit on success, else roll back and reload."""
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
+            self._dirty = False
             try:
                 self._sync()
                 yield
-                self._bump_generation()
+                if self._dirty:
+                    self._bump_generation()
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
-                # Memory may hold part of the failed write: reload from disk next time.
-                self._generation = None
-                self._data_version = None
+                if self._dirty:
+                    # Memory holds part of the failed write: reload from disk next time.
+                    self._generation = None
+                    self._data_version = None
                 raise
 
     def new_id(self) -> str:
@@ -157,6 +161,7 @@ class HighLevelStore:
 
     def save(self, contact: Contact) -> Contact:
         """Insert or replace a contact; call inside `transaction()`."""
+        self._dirty = True
         previous = self._contacts.get(contact["id"])
         self._conn.execute(
             "INSERT INTO contacts (id, data) VALUES (?, ?) "
@@ -174,6 +179,7 @@ class HighLevelStore:
 
     def delete(self, contact: Contact) -> None:
         """Delete a contact; call inside `transaction()`."""
+        self._dirty = True
         self._conn.execute("DELETE FROM contacts WHERE id = ?", (contact["id"],))
         self._unindex(contact)
         self._order.remove(order_key(contact))
@@ -183,6 +189,7 @@ class HighLevelStore:
         """Add tags the location does not know yet (HighLevel creates them on first use)."""
         for name in names:
             if name not in self._tags:
+                self._dirty = True
                 tag = {"id": self.new_id(), "name": name, "locationId": self.location["id"]}
                 self._conn.execute(
                     "INSERT INTO tags (id, name, location_id) VALUES (?, ?, ?)",

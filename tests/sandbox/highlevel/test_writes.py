@@ -213,3 +213,13 @@ def test_delete_removes_the_contact(hl: httpx.Client) -> None:
     assert response.json() == {"succeded": True}
     assert hl.get(f"/contacts/{contact['id']}").status_code == 404
     create(hl, firstName="Reborn", email="doomed@example.org")
+
+
+def test_a_refused_create_changes_nothing(hl: httpx.Client) -> None:
+    existing = _first(hl, email=True)
+    before = search(hl).json()["total"]
+    body = {"locationId": LOCATION, "email": existing["email"], "tags": ["never seen"]}
+    assert hl.post("/contacts/", json=body).status_code == 400
+    assert search(hl).json()["total"] == before
+    names = [tag["name"] for tag in hl.get(f"/locations/{LOCATION}/tags").json()["tags"]]
+    assert "never seen" not in names
