@@ -71,7 +71,8 @@ class ContactHandlers:
 
     def search(self, body: Any, **_: Any) -> Result:
         """Answer `POST /contacts/search` with slim items, the total and a trace id."""
-        page = search(self.store.all(), body, self.location_id)
+        custom = {d["id"] for d in self.store.custom_fields if d["model"] == "contact"}
+        page = search(self.store.all(), body, self.location_id, custom)
         items = [
             render.search_item(contact, self.location_id, cursor)
             for contact, cursor in page.contacts

@@ -80,8 +80,13 @@ def to_millis(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def search(contacts: list[Contact], body: Any, location_id: str) -> SearchPage:
-    """Run one search over `contacts` (newest first); raise 422/400/403 for a bad body."""
+def search(
+    contacts: list[Contact], body: Any, location_id: str, custom_field_ids: set[str]
+) -> SearchPage:
+    """Run one search over `contacts` (newest first); raise 422/400/403 for a bad body.
+
+    `custom_field_ids` are the contact custom fields that `customFields.<id>` may name.
+    """
     if not isinstance(body, dict):
         raise errors.unprocessable("body must be an object")
     messages = [f"property {key} should not exist" for key in body if key not in _BODY_KEYS]
@@ -97,7 +102,7 @@ def search(contacts: list[Contact], body: Any, location_id: str) -> SearchPage:
     query = body.get("query")
     if query is not None and (not isinstance(query, str) or len(query) > MAX_STRING):
         messages.append(f"query must be a string of at most {MAX_STRING} characters")
-    predicate = _group("AND", body.get("filters", []), "filters", messages)
+    predicate = _group("AND", body.get("filters", []), "filters", messages, custom_field_ids)
     order = _sorter(body.get("sort", []), messages)
     if messages or page_limit is None or page is None:
         raise errors.unprocessable(*messages)
@@ -140,26 +145,26 @@ def _integer(
 Predicate = Callable[[Contact], bool]
 
 
-def _group(kind: Any, filters: Any, path: str, messages: list[str]) -> Predicate:
+def _group(kind: Any, filters: Any, path: str, messages: list[str], custom: set[str]) -> Predicate:
     if kind not in ("AND", "OR"):
         messages.append(f"{path}.group must be one of the following values: AND, OR")
     if not isinstance(filters, list):
         messages.append(f"{path} must be an array")
         return lambda contact: True
-    parts = [_filter(item, f"{path}.{i}", messages) for i, item in enumerate(filters)]
+    parts = [_filter(item, f"{path}.{i}", messages, custom) for i, item in enumerate(filters)]
     if kind == "OR" and parts:
         return lambda contact: any(part(contact) for part in parts)
     return lambda contact: all(part(contact) for part in parts)
 
 
-def _filter(item: Any, path: str, messages: list[str]) -> Predicate:
+def _filter(item: Any, path: str, messages: list[str], custom: set[str]) -> Predicate:
     if not isinstance(item, dict):
         messages.append(f"{path} must be an object")
         return lambda contact: True
     if "group" in item:
-        return _group(item["group"], item.get("filters"), f"{path}.filters", messages)
+        return _group(item["group"], item.get("filters"), f"{path}.filters", messages, custom)
     field, operator, value = item.get("field"), item.get("operator"), item.get("value")
-    getter = _getter(field)
+    getter = _getter(field, custom)
     if getter is None:
         messages.append(f"{path}.field {field!r} is not a searchable field")
         return lambda contact: True
@@ -190,11 +195,13 @@ def _filter(item: Any, path: str, messages: list[str]) -> Predicate:
     return lambda contact: _equals(getter(contact), target) == wanted
 
 
-def _getter(field: Any) -> Callable[[Contact], Any] | None:
+def _getter(field: Any, custom: set[str]) -> Callable[[Contact], Any] | None:
     if not isinstance(field, str):
         return None
     if field.startswith("customFields."):
         field_id = field.removeprefix("customFields.")
+        if field_id not in custom:
+            return None
         return lambda contact: _custom_value(contact.get("customFields", {}).get(field_id))
     return FIELDS.get(field)
 

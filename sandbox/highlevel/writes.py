@@ -82,7 +82,7 @@ class _Checker:
             return None
         return value.strip() or None
 
-    def check(self, body: dict[str, Any]) -> dict[str, Any]:
+    def check(self, body: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
         checks: dict[str, Callable[[str, Any], None]] = {
             "email": self._email,
             "phone": self._phone,
@@ -97,6 +97,9 @@ class _Checker:
             "locationId": self._plain,
         }
         for key, value in body.items():
+            if key not in allowed:
+                # Whitelisting reports only "should not exist" for these, never their values.
+                continue
             if key in _STRINGS:
                 nullable = _STRINGS[key][0 if self.creating else 1]
                 self.values[key] = self.string(key, value, nullable=nullable)
@@ -229,7 +232,7 @@ def plan_create(body: Any, store: HighLevelStore, location_id: str) -> Contact:
         raise errors.unprocessable("body must be an object")
     extra = [f"property {key} should not exist" for key in body if key not in CREATE_FIELDS]
     checker = _Checker(store, creating=True)
-    values = checker.check(body)
+    values = checker.check(body, CREATE_FIELDS)
     writer = CustomFieldWriter(store.custom_fields)
     custom = (
         writer.check(body.get("customFields", []), checker.messages)
@@ -262,7 +265,7 @@ def plan_update(contact: Contact, body: Any, store: HighLevelStore) -> Contact:
         raise errors.unprocessable("body must be an object")
     extra = [f"property {key} should not exist" for key in body if key not in UPDATE_FIELDS]
     checker = _Checker(store, creating=False)
-    values = checker.check(body)
+    values = checker.check(body, UPDATE_FIELDS)
     writer = CustomFieldWriter(store.custom_fields)
     custom = (
         writer.check(body.get("customFields", []), checker.messages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,32 @@ from sandbox.highlevel.config import API_VERSION
 LOCATION = DEFAULT_LOCATION_ID
 HEADERS = {"Authorization": f"Bearer {DEFAULT_API_KEY}", "Version": API_VERSION}
 BASE_URL = "http://highlevel.local"
+REPO_ROOT = Path(__file__).resolve().parents[3]
+# HighLevel's official contacts spec, found beside the repository as the Lightfield one is.
+SPEC = REPO_ROOT.parent / "shared" / "api" / "highlevel-contacts-openapi.json"
+
+# One valid value per dataType, in the shapes HIGHLEVEL.md §6 documents.
+VALUES: dict[str, Any] = {
+    "TEXT": "Head of Sales",
+    "LARGE_TEXT": "Met at the fair.\nWants a demo.",
+    "NUMERICAL": 42,
+    "PHONE": "+14155550123",
+    "MONETORY": 1234.5,
+    "CHECKBOX": ["Analytics", "Security"],
+    "SINGLE_OPTIONS": "Customer",
+    "RADIO": "SMS",
+    "MULTIPLE_OPTIONS": ["Growth", "Add-on: SSO"],
+    "DATE": "2026-03-15",
+    "EMAIL": "billing@acme.example",
+    "TEXTBOX_LIST": {"LinkedIn": "https://linkedin.com/in/x", "GitHub": "x"},
+    "FILE_UPLOAD": {
+        "f31175d4-2b06-4fc6-b7bc-74cd814c68cb": {
+            "meta": {"originalname": "nda.pdf", "mimetype": "application/pdf", "size": 10},
+            "url": "https://files.example/nda.pdf",
+            "documentId": "w2M9qTZ0ZJz8rGt02jdJ",
+        }
+    },
+}
 
 
 def client_for(app: HighLevelSandboxApp, **headers: str) -> httpx.Client:

@@ -38,10 +38,8 @@ import httpx
 import pytest
 
 from tests.conftest import standalone_sandbox_at
-from tests.sandbox.highlevel.helpers import HEADERS
+from tests.sandbox.highlevel.helpers import HEADERS, SPEC
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-SPEC = REPO_ROOT.parent / "shared" / "api" / "highlevel-contacts-openapi.json"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 SPEC_LOCATION = "ve9EPM428h8vShlRW1KT"
 OPERATIONS = (

@@ -12,30 +12,14 @@ import pytest
 from sandbox.highlevel import HighLevelSandboxApp
 from sandbox.highlevel.definitions import DATA_TYPES
 from sandbox.highlevel.seed import build_location
-from tests.sandbox.highlevel.helpers import LOCATION, client_for, create, custom_fields, search
-
-# One valid value per dataType, in the shapes HIGHLEVEL.md §6 documents.
-VALUES: dict[str, Any] = {
-    "TEXT": "Head of Sales",
-    "LARGE_TEXT": "Met at the fair.\nWants a demo.",
-    "NUMERICAL": 42,
-    "PHONE": "+14155550123",
-    "MONETORY": 1234.5,
-    "CHECKBOX": ["Analytics", "Security"],
-    "SINGLE_OPTIONS": "Customer",
-    "RADIO": "SMS",
-    "MULTIPLE_OPTIONS": ["Growth", "Add-on: SSO"],
-    "DATE": "2026-03-15",
-    "EMAIL": "billing@acme.example",
-    "TEXTBOX_LIST": {"LinkedIn": "https://linkedin.com/in/x", "GitHub": "x"},
-    "FILE_UPLOAD": {
-        "f31175d4-2b06-4fc6-b7bc-74cd814c68cb": {
-            "meta": {"originalname": "nda.pdf", "mimetype": "application/pdf", "size": 10},
-            "url": "https://files.example/nda.pdf",
-            "documentId": "w2M9qTZ0ZJz8rGt02jdJ",
-        }
-    },
-}
+from tests.sandbox.highlevel.helpers import (
+    LOCATION,
+    VALUES,
+    client_for,
+    create,
+    custom_fields,
+    search,
+)
 
 
 def test_custom_field_definitions_cover_every_data_type(hl_reader: httpx.Client) -> None:

@@ -160,6 +160,8 @@ def test_or_groups_combine_with_the_top_level_and(hl_reader: httpx.Client) -> No
 def test_unknown_fields_and_operators_are_refused(hl_reader: httpx.Client) -> None:
     assert search(hl_reader, filters=[_f("shoeSize", "eq", "9")]).status_code == 422
     assert search(hl_reader, filters=[_f("email", "starts_with", "a")]).status_code == 422
+    unknown = [_f("customFields.NoSuchField000000000", "exists")]
+    assert search(hl_reader, filters=unknown).status_code == 422
 
 
 def test_sort_by_last_name_ascending_puts_missing_values_last(hl_reader: httpx.Client) -> None:

@@ -16,9 +16,7 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from tests.sandbox.highlevel.helpers import LOCATION, create, custom_fields, search
-from tests.sandbox.highlevel.test_conformance import SPEC
-from tests.sandbox.highlevel.test_location import VALUES
+from tests.sandbox.highlevel.helpers import LOCATION, SPEC, VALUES, create, custom_fields, search
 
 
 def _openapi_to_json_schema(node: Any) -> Any:

@@ -138,6 +138,12 @@ def test_put_refuses_properties_outside_the_update_allow_list(hl: httpx.Client, 
     assert hl.get(f"/contacts/{contact['id']}").json()["contact"]["firstName"] == "Strict"
 
 
+def test_put_reports_only_that_a_stray_property_should_not_exist(hl: httpx.Client) -> None:
+    contact = create(hl, firstName="Strict")
+    response = hl.put(f"/contacts/{contact['id']}", json={"companyName": 5})
+    assert response.json()["message"] == ["property companyName should not exist"]
+
+
 def test_put_null_clears_a_field(hl: httpx.Client) -> None:
     contact = create(hl, firstName="Clear", city="Oslo")
     updated = hl.put(f"/contacts/{contact['id']}", json={"city": None}).json()["contact"]
