@@ -2,7 +2,8 @@
 
 It has no dependency on Django or the dashboard; embed it with
 `httpx.WSGITransport(app=make_app(SandboxConfig(...)))` or run it standalone with
-`python -m sandbox --port 8001`.
+`python -m sandbox --port 8001`. The HighLevel flavour lives in `sandbox.highlevel`
+(`python -m sandbox --api highlevel`).
 """
 
 from sandbox.app import SandboxApp, make_app

@@ -101,11 +101,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def standalone_sandbox_at(db: Path, log: Path) -> Iterator[str]:
+def standalone_sandbox_at(db: Path, log: Path, *args: str) -> Iterator[str]:
     """Run `manage.py sandbox` as its own process on a free port; yield its base URL.
 
-    The server logs every request, so it writes to a file: a pipe that nobody reads would fill
-    up and block it.
+    `args` go to the command line as they are (e.g. `--api highlevel`). The server logs every
+    request, so it writes to a file: a pipe that nobody reads would fill up and block it.
     """
     port = free_port()
     with log.open("wb") as log_file:
@@ -120,6 +120,7 @@ def standalone_sandbox_at(db: Path, log: Path) -> Iterator[str]:
                 str(db),
                 "--rate-limit",
                 "0",
+                *args,
             ],
             cwd=REPO,
             stdout=log_file,
@@ -130,6 +131,7 @@ def standalone_sandbox_at(db: Path, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
+                # Any answer (a 401 from the HighLevel flavour too) means it is serving.
                 httpx.get(f"{url}/v1/auth/validate", timeout=1)
                 break
             except httpx.TransportError:

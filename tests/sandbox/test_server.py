@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from sandbox.app import SandboxApp
+from sandbox.config import SandboxConfig
 from sandbox.server import add_arguments, config_from_options
 from tests.sandbox.helpers import client_for
 
@@ -17,14 +18,17 @@ def parse(*argv: str, default_db: Path = Path("var/sandbox.sqlite3")) -> dict[st
     return vars(parser.parse_args(argv))
 
 
-def test_defaults_describe_a_well_behaved_sandbox_on_port_8001() -> None:
-    options = parse()
-    assert (options["host"], options["port"], options["api_key"]) == (
+def test_defaults_describe_a_well_behaved_sandbox_on_port_8001(tmp_path: Path) -> None:
+    options = parse(default_db=tmp_path / "var" / "sandbox.sqlite3")
+    config = config_from_options(options)
+    assert isinstance(config, SandboxConfig)
+    assert (options["host"], options["port"], config.api_key) == (
         "127.0.0.1",
         8001,
         "sk_sandbox_demo",
     )
-    assert options["rate_limit"] == 25.0
+    assert config.rate_limit == 25.0
+    assert Path(config.db_path) == tmp_path / "var" / "sandbox.sqlite3"
 
 
 def test_knobs_reach_the_config(tmp_path: Path) -> None:
