@@ -183,7 +183,7 @@ class SandboxApp:
         except HTTPException:
             # Unknown paths, unsupported methods and slash redirects all answer 404.
             return None, {}
-        return str(endpoint), args
+        return str(endpoint), dict(args)
 
     def _authenticate(self, request: Request) -> None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")

@@ -26,7 +26,7 @@ class RemoteResults(Sequence[Record]):
         self.offset = offset
         self.records = list(records)
 
-    def count(self, value: Any = None) -> int:  # type: ignore[override]
+    def count(self, value: Any = None) -> int:
         """Return the CRM's total (Django's Paginator calls ``count()`` with no argument)."""
         return self.total
 
@@ -53,4 +53,4 @@ def page_window(total: int, per_page: int, number: int) -> list[int | None]:
     """Return the page numbers to link around ``number``; None marks a gap (…)."""
     paginator = Paginator(RemoteResults(total, 0, ()), per_page, allow_empty_first_page=True)
     window = paginator.get_elided_page_range(number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS)
-    return [None if item == Paginator.ELLIPSIS else int(item) for item in window]
+    return [item if isinstance(item, int) else None for item in window]

@@ -56,12 +56,12 @@ _ModelT = TypeVar("_ModelT", bound=BaseModel)
 # Stainless policy: these may succeed on a second try; everything else is the caller's problem.
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
-_EQ, _RANGE = (
-    frozenset({"equal"}),
-    frozenset({"equal", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"}),
+_EQ: Final[frozenset[FilterOperator]] = frozenset({"equal"})
+_RANGE: Final[frozenset[FilterOperator]] = frozenset(
+    {"equal", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"}
 )
-_STARTS = frozenset({"equal", "startsWith"})
-_CONTAINS = frozenset({"contains"})
+_STARTS: Final[frozenset[FilterOperator]] = frozenset({"equal", "startsWith"})
+_CONTAINS: Final[frozenset[FilterOperator]] = frozenset({"contains"})
 # LIGHTFIELD.md §8: which operators each value type allows. MULTI_SELECT and MARKDOWN cannot be
 # filtered yet, HTML never.
 CAPABILITIES: Final = Capabilities(
@@ -340,13 +340,20 @@ class LightfieldClient:
     def _list(self, path: str, *, limit: int, offset: int, filters: Sequence[Filter]) -> Page:
         limit = min(max(limit, 1), PAGE_SIZE_MAX)
         offset = max(offset, 0)
-        params = [("limit", str(limit)), ("offset", str(offset))]
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("limit", str(limit)),
+            ("offset", str(offset)),
+        ]
         params.extend(f.to_query() for f in filters)
         page = self._get_model(Page, path, params=params)
         return page.model_copy(update={"limit": limit, "offset": offset})
 
     def _get_model(
-        self, model: type[_ModelT], path: str, *, params: list[tuple[str, str]] | None = None
+        self,
+        model: type[_ModelT],
+        path: str,
+        *,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
     ) -> _ModelT:
         response = self._request("GET", path, params=params)
         return _parse(model, response)
@@ -364,7 +371,7 @@ class LightfieldClient:
         method: str,
         path: str,
         *,
-        params: list[tuple[str, str]] | None = None,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
         json: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
@@ -524,10 +531,10 @@ def _check_idempotency_key(key: str) -> None:
 
 
 def _should_retry(response: httpx.Response) -> bool:
-    override = response.headers.get("x-should-retry", "").strip().lower()
+    override = str(response.headers.get("x-should-retry", "")).strip().lower()
     if override in {"true", "false"}:
         return override == "true"
-    return response.status_code in _RETRYABLE_STATUSES or response.status_code >= 500
+    return bool(response.status_code in _RETRYABLE_STATUSES or response.status_code >= 500)
 
 
 def _connection_error(exc: httpx.RequestError, method: str, path: str) -> APIConnectionError:
