@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import urlsplit
 
-import httpx
+import requests
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from dashboard.config import AppSettings, AuthMode
@@ -24,6 +24,16 @@ __all__ = [
 ]
 
 DISCOVERY_TIMEOUT_SECONDS = 5.0
+# mozilla-django-oidc speaks to the provider with requests; discovery does too, through one
+# session that tests can give another transport adapter (no patching of library internals).
+_session = requests.Session()
+
+
+def use_session(session: requests.Session) -> requests.Session:
+    """Fetch discovery documents through ``session`` from now on; return the previous one."""
+    global _session
+    previous, _session = _session, session
+    return previous
 
 
 class OIDCDiscoveryError(Exception):
@@ -96,17 +106,18 @@ def forget_discovery() -> None:
 def _fetch_metadata(issuer: str) -> ProviderMetadata:
     url = f"{issuer}/.well-known/openid-configuration"
     try:
-        response = httpx.get(
+        response = _session.get(
             url, timeout=DISCOVERY_TIMEOUT_SECONDS, headers={"Accept": "application/json"}
         )
         response.raise_for_status()
-        metadata = ProviderMetadata.model_validate(response.json())
-    except httpx.HTTPError as exc:
+    except requests.RequestException as exc:
         raise OIDCDiscoveryError(
             f"OIDC_ISSUER={issuer}: the OpenID provider's discovery document {url} could not be "
             f"fetched ({type(exc).__name__}: {exc}). Check OIDC_ISSUER and that the provider is "
             "reachable from the dashboard."
         ) from exc
+    try:
+        metadata = ProviderMetadata.model_validate(response.json())
     except ValueError as exc:  # not JSON, or not a discovery document (pydantic's error too)
         raise OIDCDiscoveryError(
             f"OIDC_ISSUER={issuer}: {url} is not an OpenID discovery document ({exc})."

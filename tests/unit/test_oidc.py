@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
-import respx
+import requests
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import SuspiciousOperation
@@ -19,6 +18,7 @@ from contacts_ui.identity.signin import MAX_GROUPS, OIDC_GROUPS_SESSION_KEY
 from contacts_ui.web.security import content_security_policy
 from dashboard.config import AuthMode
 from tests.oidc.harness import oidc_app_settings
+from tests.oidc.transport import Answer, CannedProvider
 
 ISSUER = "https://login.example.com/realms/staff"
 DISCOVERY = f"{ISSUER}/.well-known/openid-configuration"
@@ -38,6 +38,17 @@ def _fresh_discovery() -> Iterator[None]:
     provider.forget_discovery()
     yield
     provider.forget_discovery()
+
+
+@pytest.fixture(autouse=True)
+def idp() -> Iterator[CannedProvider]:
+    """Answer every https request of discovery from canned answers (real http stays real)."""
+    canned = CannedProvider()
+    session = requests.Session()
+    session.mount("https://", canned)
+    previous = provider.use_session(session)
+    yield canned
+    provider.use_session(previous)
 
 
 # --- the groups claim ---------------------------------------------------------------------------
@@ -261,21 +272,19 @@ def test_a_user_deactivated_here_is_signed_out_at_the_next_request(oidc_settings
     assert oidc.OIDCBackend().get_user(user.pk) is None
 
 
-def test_building_the_backend_needs_no_provider(oidc_settings: None) -> None:
+def test_building_the_backend_needs_no_provider(oidc_settings: None, idp: CannedProvider) -> None:
     # Django builds it for every request with a signed-in user: no discovery may happen there.
-    with respx.mock(assert_all_called=False) as mock:
-        oidc.OIDCBackend()
-    assert not mock.calls
+    oidc.OIDCBackend()
+    assert not idp.calls
 
 
 # --- settings -----------------------------------------------------------------------------------
 
 
-@respx.mock
 def test_mozilla_django_oidc_settings_come_from_dashboard_and_discovery(
-    oidc_settings: None,
+    oidc_settings: None, idp: CannedProvider
 ) -> None:
-    route = respx.get(DISCOVERY).respond(json=METADATA)
+    idp.route(DISCOVERY, Answer(json=METADATA))
     assert oidc.oidc_setting("OIDC_RP_CLIENT_ID") == "contacts-dashboard"
     assert oidc.oidc_setting("OIDC_RP_CLIENT_SECRET") == "s3cret"
     assert oidc.oidc_setting("OIDC_RP_SCOPES") == "openid email profile"
@@ -287,15 +296,15 @@ def test_mozilla_django_oidc_settings_come_from_dashboard_and_discovery(
     assert oidc.oidc_setting("OIDC_TOKEN_USE_BASIC_AUTH") is False  # the provider takes post only
     assert oidc.oidc_setting("OIDC_TIMEOUT") > 0
     assert oidc.oidc_setting("SOMETHING_ELSE", "default") == "default"
-    assert route.call_count == 1  # once per process
+    assert idp.calls.count(DISCOVERY) == 1  # once per process
 
 
-@respx.mock
-def test_a_new_issuer_is_discovered_afresh(oidc_settings: None) -> None:
-    respx.get(DISCOVERY).respond(json=METADATA)
+def test_a_new_issuer_is_discovered_afresh(oidc_settings: None, idp: CannedProvider) -> None:
+    idp.route(DISCOVERY, Answer(json=METADATA))
     other = "https://other.example.com"
-    respx.get(f"{other}/.well-known/openid-configuration").respond(
-        json={**METADATA, "issuer": other, "authorization_endpoint": f"{other}/authorize"}
+    idp.route(
+        f"{other}/.well-known/openid-configuration",
+        Answer(json={**METADATA, "issuer": other, "authorization_endpoint": f"{other}/authorize"}),
     )
     assert oidc.oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT") == f"{ISSUER}/auth"
     with override_settings(DASHBOARD=oidc_app_settings(other)):
@@ -310,37 +319,33 @@ def test_an_unreachable_provider_is_an_error_naming_oidc_issuer() -> None:
         provider.discover("http://127.0.0.1:9/")
 
 
-@respx.mock
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        (httpx.Response(404), "could not be fetched"),
-        (httpx.Response(200, text="<html>login</html>"), "not an OpenID discovery document"),
-        (httpx.Response(200, json={"issuer": ISSUER}), "not an OpenID discovery document"),
+        (Answer(status=404), "could not be fetched"),
+        (Answer(text="<html>login</html>"), "not an OpenID discovery document"),
+        (Answer(json={"issuer": ISSUER}), "not an OpenID discovery document"),
         (
-            httpx.Response(200, json={**METADATA, "token_endpoint": "javascript:alert(1)"}),
+            Answer(json={**METADATA, "token_endpoint": "javascript:alert(1)"}),
             "not an OpenID discovery document",
         ),
         (
-            httpx.Response(200, json={**METADATA, "issuer": "https://elsewhere.example.com"}),
+            Answer(json={**METADATA, "issuer": "https://elsewhere.example.com"}),
             "names itself",
         ),
     ],
 )
 def test_a_bad_discovery_answer_is_an_error_naming_oidc_issuer(
-    answer: httpx.Response, message: str
+    answer: Answer, message: str, idp: CannedProvider
 ) -> None:
-    respx.get(DISCOVERY).mock(return_value=answer)
+    idp.route(DISCOVERY, answer)
     with pytest.raises(provider.OIDCDiscoveryError, match=message) as error:
         provider.discover(ISSUER)
     assert f"OIDC_ISSUER={ISSUER}" in str(error.value)
 
 
-@respx.mock
-def test_a_failed_discovery_is_tried_again_next_time() -> None:
-    respx.get(DISCOVERY).mock(
-        side_effect=[httpx.ConnectError("down"), httpx.Response(200, json=METADATA)]
-    )
+def test_a_failed_discovery_is_tried_again_next_time(idp: CannedProvider) -> None:
+    idp.route(DISCOVERY, requests.ConnectionError("down"), Answer(json=METADATA))
     with pytest.raises(provider.OIDCDiscoveryError):
         provider.discover(ISSUER)
     assert provider.discover(ISSUER).token_endpoint == f"{ISSUER}/token"
@@ -349,9 +354,10 @@ def test_a_failed_discovery_is_tried_again_next_time() -> None:
 # --- sign-out -----------------------------------------------------------------------------------
 
 
-@respx.mock
-def test_sign_out_goes_to_the_providers_end_session_endpoint(oidc_settings: None) -> None:
-    respx.get(DISCOVERY).respond(json=METADATA)
+def test_sign_out_goes_to_the_providers_end_session_endpoint(
+    oidc_settings: None, idp: CannedProvider
+) -> None:
+    idp.route(DISCOVERY, Answer(json=METADATA))
     request = RequestFactory().post("/oidc/logout/")
     request.session = SessionStore()
     request.session["oidc_id_token"] = "the.id.token"
@@ -363,21 +369,23 @@ def test_sign_out_goes_to_the_providers_end_session_endpoint(oidc_settings: None
     assert "client_id=contacts-dashboard" in url
 
 
-@respx.mock
-def test_without_an_end_session_endpoint_sign_out_stays_here(oidc_settings: None) -> None:
-    respx.get(DISCOVERY).respond(json={**METADATA, "end_session_endpoint": None})
+def test_without_an_end_session_endpoint_sign_out_stays_here(
+    oidc_settings: None, idp: CannedProvider
+) -> None:
+    idp.route(DISCOVERY, Answer(json={**METADATA, "end_session_endpoint": None}))
     request = RequestFactory().post("/oidc/logout/")
     request.session = SessionStore()
     with override_settings(ROOT_URLCONF="tests.oidc.urls"):
         assert oidc.provider_logout_url(request) == "http://testserver/oidc/signed-out/"
 
 
-@respx.mock
-def test_the_sign_out_form_may_lead_to_the_provider_under_the_csp(oidc_settings: None) -> None:
+def test_the_sign_out_form_may_lead_to_the_provider_under_the_csp(
+    oidc_settings: None, idp: CannedProvider
+) -> None:
     from django.conf import settings
 
     assert provider.form_action_origins(settings.DASHBOARD) == ["https://login.example.com"]
-    respx.get(DISCOVERY).respond(json=METADATA)
+    idp.route(DISCOVERY, Answer(json=METADATA))
     provider.discover(ISSUER)
     origins = provider.form_action_origins(settings.DASHBOARD)
     assert origins == ["https://login.example.com", "https://logout.example.com"]
