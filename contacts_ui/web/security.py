@@ -1,15 +1,18 @@
 """Security headers on every response, and a request id for logs and the audit trail.
 
 The Content-Security-Policy allows nothing inline and nothing from another host: every script
-and style is a file under static/. ``frame-ancestors`` comes from EMBED_ALLOWED_ORIGINS, so the
-dashboard can live in an intranet portal's iframe and nowhere else.
+and style is a file under static/. Its base is ``settings.SECURE_CSP``, shaped like Django 6's
+setting of that name, so moving to ``django.middleware.csp`` later is deleting code; what varies
+with the setup is added here: ``frame-ancestors`` from EMBED_ALLOWED_ORIGINS (the dashboard can
+live in an intranet portal's iframe and nowhere else) and the OIDC provider for ``form-action``.
+Permissions-Policy comes from django-permissions-policy (``settings.PERMISSIONS_POLICY``).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -19,41 +22,22 @@ from contacts_ui.identity.provider import form_action_origins
 REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-        "interest-cohort",
-    )
-)
+
+def build_policy(policy: Mapping[str, Sequence[str]]) -> str:
+    """Serialise a policy shaped like Django 6's ``SECURE_CSP`` into a header value."""
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items() if values)
 
 
 def content_security_policy(embed_origins: list[str], form_targets: list[str] | None = None) -> str:
-    """Build the CSP header value for the configured embedding origins.
+    """Build the CSP header value: ``settings.SECURE_CSP`` plus what depends on the setup.
 
-    ``form_targets``: other origins a form may lead to (the OIDC provider, for sign-out).
+    ``embed_origins`` become ``frame-ancestors`` (none: no framing); ``form_targets`` are other
+    origins a form may lead to (the OIDC provider, for sign-out).
     """
-    ancestors = " ".join(embed_origins) if embed_origins else "'none'"
-    directives = {
-        "default-src": "'self'",
-        "script-src": "'self'",
-        "style-src": "'self'",
-        "img-src": "'self' data:",
-        "font-src": "'self'",
-        "connect-src": "'self'",
-        "object-src": "'none'",
-        "base-uri": "'none'",
-        "form-action": " ".join(["'self'", *(form_targets or [])]),
-        "frame-ancestors": ancestors,
-    }
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
+    policy = {name: list(values) for name, values in settings.SECURE_CSP.items()}
+    policy["form-action"] = [*policy.get("form-action", ["'self'"]), *(form_targets or [])]
+    policy["frame-ancestors"] = list(embed_origins) or ["'none'"]
+    return build_policy(policy)
 
 
 class SecurityHeadersMiddleware:
@@ -73,7 +57,6 @@ class SecurityHeadersMiddleware:
             "Content-Security-Policy",
             content_security_policy(origins, form_action_origins(settings.DASHBOARD)),
         )
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if origins:
             # X-Frame-Options cannot name an allow-list; CSP frame-ancestors decides instead.
