@@ -26,6 +26,8 @@ run: install
 
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 bench: install
@@ -37,6 +39,8 @@ sandbox: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	SECRET_KEY=mypy DEBUG=true $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles
