@@ -10,6 +10,7 @@ wrong results.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -77,6 +78,11 @@ class ListQuery:
     # Free text for a CRM that can search it (HighLevel's ``query``); None otherwise.
     search: str | None = None
     sort: Sort | None = None
+    # For a CRM without OR: several filter sets, each asked for on its own and merged.
+    any_of: list[list[Filter]] = field(default_factory=list)
+    # Also contacts of the accounts whose name starts with this (through ``account_filter``).
+    account_prefix: str | None = None
+    account_filter: str | None = None
 
     def querystring(self, **changes: str | int | None) -> str:
         """Return this state as a query string, with some parameters changed or removed."""
@@ -188,7 +194,7 @@ def parse_list_query(
     if q:
         query.q = q
         query.params[SEARCH_PARAM] = q
-        _add_search(query, q, capabilities)
+        _add_search(query, q, definitions, capabilities)
     _add_sort(query, (params.get(SORT_PARAM) or "").strip(), definitions, capabilities)
 
     for name in sorted(params):
@@ -205,24 +211,63 @@ def parse_list_query(
     return query
 
 
-def _add_search(query: ListQuery, q: str, capabilities: Capabilities) -> None:
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l", "þ": "th", "\u0131": "i"}
+)
+
+
+def fold(text: str) -> str:
+    """Return ``text`` without accents and in lower case: "João Müller" → "joao muller"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_UNDECOMPOSED)
+
+
+def _add_search(
+    query: ListQuery, q: str, definitions: Definitions, capabilities: Capabilities
+) -> None:
     crm = capabilities.label
+    email_op, name_op = capabilities.email_search_operator, capabilities.name_search_operator
     if capabilities.free_text_search:
         query.search = q
         query.search_note = (
             f"Contacts matching “{q}” in their name, email, phone or company ({crm}'s search)."
         )
-    elif "@" in q and capabilities.email_search_operator:
-        query.filters.append(Filter("$email", capabilities.email_search_operator, q))
+    elif "@" in q and email_op:
+        query.filters.append(Filter("$email", email_op, q))
         query.search_note = f"Emails containing “{q}”."
-    elif capabilities.name_search_operator:
-        query.filters.append(Filter("$name", capabilities.name_search_operator, q))
+    elif name_op or email_op:
+        # Without OR or free text, ask for each kind of match on its own and merge the answers:
+        # names from their start, emails containing the words (accents folded, so "muller"
+        # finds müller@ and a surname finds first.last@), and people at accounts by name.
+        found_by = []
+        if name_op:
+            query.any_of.append([Filter("$name", name_op, q)])
+            found_by.append(f"names starting with “{q}”")
+        folded = fold(q).replace(" ", ".")
+        if email_op and folded:
+            query.any_of.append([Filter("$email", email_op, folded)])
+            found_by.append(f"emails containing “{folded}”")
+        account = definitions.relationship_definitions.get("$account")
+        if (
+            account is not None
+            and account.slug
+            and "account" in (capabilities.searchable_object_types)
+        ):
+            query.account_prefix = q
+            query.account_filter = account.slug
+            found_by.append(f"people at accounts starting with “{q}”")
         query.search_note = (
-            f"Names starting with “{q}”. {crm} matches from the first name and cannot "
-            "search names and emails at once: type an @ to search emails instead."
+            f"Found by {_join(found_by)}, merged. {crm} cannot search all fields at once, so "
+            "the best matches are shown; type an @ to search emails only."
         )
     else:
         query.notices.append(f"{crm} cannot search contacts, so the search was not applied.")
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _add_sort(

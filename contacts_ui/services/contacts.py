@@ -6,6 +6,8 @@ whole team shares one rate limit); the page says how old what it shows is.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -16,6 +18,11 @@ from contacts_ui.crm.port import Sort
 from contacts_ui.services.backend import backend_name, get_crm
 
 CONTACT_CACHE_SECONDS = 60
+# A merged search (a CRM without OR) asks this many per alternative and keeps at most this many.
+MERGED_PER_QUERY = 25
+MERGED_ACCOUNTS = 3
+MERGED_MAX = 75
+SEARCH_CACHE_SECONDS = 60
 # How many addresses one duplicate check looks up, and how many matches it keeps per address.
 MAX_DUPLICATE_EMAILS = 3
 MAX_MATCHES = 3
@@ -36,11 +43,76 @@ def list_contacts(
     filters: Sequence[Filter] = (),
     search: str | None = None,
     sort: Sort | None = None,
+    any_of: Sequence[Sequence[Filter]] = (),
+    account_prefix: str | None = None,
+    account_filter: str | None = None,
 ) -> Page:
-    """Return one page of contacts from the CRM."""
-    return get_crm().list_contacts(
-        limit=limit, offset=offset, filters=filters, search=search, sort=sort
+    """Return one page of contacts from the CRM.
+
+    With ``any_of`` (or an account prefix) the CRM cannot answer in one query: each
+    alternative is asked for on its own, the answers are merged without duplicates (in the
+    order given: names, then emails, then accounts) and paged here.
+    """
+    if not any_of and not account_prefix:
+        return get_crm().list_contacts(
+            limit=limit, offset=offset, filters=filters, search=search, sort=sort
+        )
+    merged = merged_search(filters, any_of, account_prefix, account_filter)
+    return Page(
+        data=tuple(merged[offset : offset + limit]),
+        total_count=len(merged),
+        limit=limit,
+        offset=offset,
     )
+
+
+def merged_search(
+    filters: Sequence[Filter],
+    any_of: Sequence[Sequence[Filter]],
+    account_prefix: str | None,
+    account_filter: str | None,
+) -> list[Record]:
+    """Return the contacts matching any alternative (and every filter), merged, cached briefly.
+
+    Every query spends the team's shared rate budget, so a search typed, paged and reopened
+    within ``SEARCH_CACHE_SECONDS`` is answered from the cache.
+    """
+    key = _search_cache_key(filters, any_of, account_prefix, account_filter)
+    cached: list[Record] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    crm = get_crm()
+    per_query = min(MERGED_PER_QUERY, crm.capabilities.max_page_size)
+    found: dict[str, Record] = {}
+    for alternative in any_of:
+        page = crm.list_contacts(limit=per_query, offset=0, filters=[*filters, *alternative])
+        for record in page.data:
+            found.setdefault(record.id, record)
+    if account_prefix and account_filter:
+        for account in crm.search_related("account", account_prefix, limit=MERGED_ACCOUNTS):
+            account_match = Filter(account_filter, "contains", account.id)
+            page = crm.list_contacts(limit=per_query, offset=0, filters=[*filters, account_match])
+            for record in page.data:
+                found.setdefault(record.id, record)
+    merged = list(found.values())[:MERGED_MAX]
+    cache.set(key, merged, SEARCH_CACHE_SECONDS)
+    return merged
+
+
+def _search_cache_key(
+    filters: Sequence[Filter],
+    any_of: Sequence[Sequence[Filter]],
+    account_prefix: str | None,
+    account_filter: str | None,
+) -> str:
+    parts = [
+        [f.to_query() for f in filters],
+        [[f.to_query() for f in alternative] for alternative in any_of],
+        account_prefix,
+        account_filter,
+    ]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+    return f"crm:{backend_name()}:search:{digest}"
 
 
 def page_size() -> int:

@@ -170,6 +170,9 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             filters=query.filters,
             search=query.search,
             sort=query.sort,
+            any_of=query.any_of,
+            account_prefix=query.account_prefix,
+            account_filter=query.account_filter,
         )
     except CRMError as exc:
         return crm_error_response(request, exc)
@@ -307,6 +310,9 @@ def step(request: HttpRequest) -> HttpResponse:
                 filters=query.filters,
                 search=query.search,
                 sort=query.sort,
+                any_of=query.any_of,
+                account_prefix=query.account_prefix,
+                account_filter=query.account_filter,
             )
         except CRMError as exc:
             return crm_error_response(request, exc)

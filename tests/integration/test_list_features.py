@@ -41,13 +41,57 @@ def test_an_htmx_history_restore_gets_the_whole_page(client: Client, crm: Lightf
     assert b"<html" in response.content
 
 
-def test_search_by_name_narrows_to_names_starting_with_it(
-    client: Client, crm: LightfieldClient
-) -> None:
+def test_search_lists_names_starting_with_it_first(client: Client, crm: LightfieldClient) -> None:
     html = client.get("/contacts/?q=Zo").content.decode()
     expected = crm.list_contacts(filters=[Filter("$name", "startsWith", "Zo")])
-    assert _total(html) == expected.total_count < 2000
-    assert _ids(html) == [r.id for r in expected.data]
+    assert 0 < expected.total_count <= _total(html) < 2000
+    assert _ids(html)[: len(expected.data)] == [r.id for r in expected.data]
+
+
+def _person(crm: LightfieldClient, first: str, last: str) -> str:
+    page = crm.list_contacts(filters=[Filter("$name", "startsWith", f"{first} {last}")])
+    return page.data[0].id
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "typed"),
+    [("Álvaro", "Núñez", "Nunez"), ("Bjørn", "Nyström", "nystrom"), ("Şule", "Çelik", "Celik")],
+)
+def test_a_surname_typed_without_its_accents_finds_the_contact_on_the_first_page(
+    client: Client, crm: LightfieldClient, first: str, last: str, typed: str
+) -> None:
+    wanted = _person(crm, first, last)
+    html = client.get("/contacts/", {"q": typed}).content.decode()
+    assert wanted in _ids(html)
+
+
+def test_a_company_name_finds_the_people_at_that_account(
+    client: Client, crm: LightfieldClient
+) -> None:
+    account = crm.list_accounts(limit=1).data[0]
+    html = client.get("/contacts/", {"q": account.display_name[:6]}).content.decode()
+    people = crm.list_contacts(filters=[Filter("$account-contact", "contains", account.id)])
+    assert people.data
+    assert set(r.id for r in people.data[:5]) <= set(_ids(html)) or _total(html) >= 25
+    assert "people at accounts starting with" in html
+
+
+def test_a_merged_search_lists_each_contact_once(client: Client, crm: LightfieldClient) -> None:
+    html = client.get("/contacts/", {"q": "Fernandez"}).content.decode()
+    ids = _ids(html)
+    assert ids
+    assert len(ids) == len(set(ids))
+
+
+def test_a_search_paged_and_reopened_asks_the_crm_once(
+    client: Client, crm: LightfieldClient, sandbox_app: object
+) -> None:
+    client.get("/contacts/", {"q": "Nunez"})
+    log = sandbox_app.request_log  # type: ignore[attr-defined]
+    before = len(log.matching("GET", "/v1/contacts"))
+    client.get("/contacts/", {"q": "Nunez", "page": "1"})
+    client.get("/contacts/", {"q": "Nunez"})
+    assert len(log.matching("GET", "/v1/contacts")) == before
 
 
 def test_search_with_an_at_sign_searches_emails(client: Client, crm: LightfieldClient) -> None:

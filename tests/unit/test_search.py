@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,8 @@ import pytest
 
 from contacts_ui.crm.lightfield import CAPABILITIES as LIGHTFIELD
 from contacts_ui.crm.models import Definitions, Filter
-from contacts_ui.listing.search import filter_fields, parse_list_query, unfilterable_labels
+from contacts_ui.crm.port import Sort
+from contacts_ui.listing.search import filter_fields, fold, parse_list_query, unfilterable_labels
 
 DEFINITIONS = Definitions.model_validate(
     {
@@ -99,10 +101,39 @@ def parse(params: dict[str, str], tz=UTC):  # type: ignore[no-untyped-def]
     return parse_list_query(params, DEFINITIONS, tz, capabilities=LIGHTFIELD)
 
 
-def test_a_plain_search_looks_for_names_starting_with_it() -> None:
-    query = parse({"q": "Ali"})
-    assert query.filters == [Filter("$name", "startsWith", "Ali")]
+def test_a_plain_search_asks_for_names_and_folded_emails_separately_on_lightfield() -> None:
+    query = parse({"q": "Ali Núñez"})
+    assert query.filters == []
+    assert query.any_of == [
+        [Filter("$name", "startsWith", "Ali Núñez")],
+        [Filter("$email", "contains", "ali.nunez")],
+    ]
+    assert "names starting with “Ali Núñez”" in query.search_note
     assert "type an @ to search emails" in query.search_note
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [("João", "joao"), ("MÜLLER", "muller"), ("Bjørn", "bjorn"), ("Straße", "strasse")],
+)
+def test_folding_drops_accents_and_case(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
+
+
+def test_a_crm_with_free_text_search_gets_the_words_as_they_were_typed() -> None:
+    free_text = replace(LIGHTFIELD, free_text_search=True, label="HighLevel")
+    query = parse_list_query({"q": "Nunez"}, DEFINITIONS, UTC, capabilities=free_text)
+    assert (query.search, query.filters, query.any_of) == ("Nunez", [], [])
+    assert "HighLevel's search" in query.search_note
+
+
+def test_a_sort_is_kept_only_where_the_crm_can_sort() -> None:
+    assert parse({"sort": "-$name"}).sort is None
+    assert "cannot sort" in parse({"sort": "-$name"}).notices[0]
+    sortable = replace(LIGHTFIELD, sortable_fields=frozenset({"$name"}))
+    query = parse_list_query({"sort": "-$name"}, DEFINITIONS, UTC, capabilities=sortable)
+    assert query.sort == Sort("$name", descending=True)
+    assert "sort=-%24name" in query.querystring()
 
 
 def test_a_search_with_an_at_sign_looks_in_emails() -> None:
@@ -201,4 +232,4 @@ def test_the_filter_form_offers_only_what_the_crm_can_filter() -> None:
 
 @pytest.mark.parametrize("long", ["x" * 500])
 def test_a_very_long_search_is_cut_to_a_sane_length(long: str) -> None:
-    assert len(parse({"q": long}).filters[0].value) == 200
+    assert len(parse({"q": long}).any_of[0][0].value) == 200
