@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, Record
+from contacts_ui.crm.port import Capabilities
 from contacts_ui.fields import EMPTY, DisplayContext, display_html
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
@@ -76,6 +77,31 @@ def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int |
         (number, list_url(query.querystring(page=number)) if number is not None else "")
         for number in pages.page_window(last_page, per_page, page)
     ]
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column header: its label and, where the CRM can sort by it, the link that does."""
+
+    label: str
+    sort_url: str | None = None
+    # "ascending" / "descending" on the column the list is sorted by (aria-sort).
+    order: str | None = None
+
+
+def _headers(query: ListQuery, columns: list[Column], capabilities: Capabilities) -> list[Header]:
+    """Return the name column's header, then each chosen column's, with sort links if any."""
+    headers = []
+    for key, label in [("$name", "Name"), *((c.source_key, c.label) for c in columns)]:
+        if key not in capabilities.sortable_fields:
+            headers.append(Header(label))
+            continue
+        current = query.sort if query.sort is not None and query.sort.key == key else None
+        order = None if current is None else ("descending" if current.descending else "ascending")
+        # A click on the sorted column reverses it; on another column it sorts ascending.
+        toggled = f"-{key}" if current is not None and not current.descending else key
+        headers.append(Header(label, list_url(query.querystring(sort=toggled, page=None)), order))
+    return headers
 
 
 def _relationship_ids(
@@ -226,7 +252,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "filter_fields": filter_fields(definitions, capabilities, owners),
         "unfilterable": unfilterable_labels(definitions, capabilities),
         "capabilities": capabilities,
-        "sort": query.sort,
+        "headers": _headers(query, columns, capabilities),
         "filter_count": len(query.chips),
         "all_columns": _column_choices(columns, definitions),
     }
