@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+
 from contacts_ui.crm.models import Definitions
 from contacts_ui.models import ListPreference
 
@@ -64,7 +66,7 @@ def _pick(keys: Sequence[str], definitions: Definitions) -> list[Column]:
 
 def chosen_keys(user: object) -> list[str] | None:
     """Return the column keys a person saved, or None if they never chose."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return None
     preference = ListPreference.objects.filter(user=user).first()
     return list(preference.columns) if preference else None
@@ -80,6 +82,8 @@ def columns_for(user: object, definitions: Definitions) -> list[Column]:
 def save_columns(user: object, keys: Sequence[str], definitions: Definitions) -> list[Column]:
     """Keep the valid columns of ``keys`` in order and remember them for this person."""
     columns = _pick(keys, definitions)
+    if not isinstance(user, User):  # nobody signed in: nothing to remember it for
+        return columns
     ListPreference.objects.update_or_create(
         user=user, defaults={"columns": [column.key for column in columns]}
     )
@@ -88,4 +92,6 @@ def save_columns(user: object, keys: Sequence[str], definitions: Definitions) ->
 
 def reset_columns(user: object) -> None:
     """Forget a person's column choice, so the defaults apply again."""
+    if not isinstance(user, User):
+        return
     ListPreference.objects.filter(user=user).delete()
