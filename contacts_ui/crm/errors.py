@@ -21,11 +21,13 @@ __all__ = [
     "CRMError",
     "CRMResponseError",
     "ConflictError",
+    "DuplicateContactError",
     "GatewayTimeoutError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResultWindowError",
     "ServiceUnavailableError",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
@@ -144,6 +146,34 @@ class UnprocessableEntityError(APIStatusError):
 
 class RateLimitError(APIStatusError):
     """Raise for 429: the organisation's rate limit is exhausted."""
+
+
+class DuplicateContactError(BadRequestError):
+    """Raise when the CRM refuses a create because the email or phone is already taken.
+
+    ``existing_id`` names the contact that holds it, when the CRM said which one, so the form
+    can offer it instead of a second contact.
+    """
+
+    def __init__(self, message: str, *, existing_id: str | None = None, **kwargs: Any) -> None:
+        self.existing_id = existing_id
+        super().__init__(message, **kwargs)
+
+
+class ResultWindowError(CRMError):
+    """Raise when a list page lies beyond the deepest offset the CRM can page to.
+
+    Nothing was sent. ``max_offset`` is the window (HighLevel: 10,000 records), so the page can
+    say "narrow the search to see more" instead of failing.
+    """
+
+    def __init__(self, max_offset: int) -> None:
+        self.max_offset = max_offset
+        self.message = (
+            f"The CRM can only page through the first {max_offset:,} results; narrow the search "
+            "or add filters to see the rest."
+        )
+        super().__init__(self.message)
 
 
 class BudgetExhausted(CRMError):

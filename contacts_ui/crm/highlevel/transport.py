@@ -1,0 +1,284 @@
+"""One HighLevel HTTP call: headers, the shared rate budget, retries and typed errors.
+
+Retries follow what is safe on HighLevel, which has no idempotency keys (HIGHLEVEL.md §7):
+a 429 was refused before any work, so anything may be sent again; connection errors and 5xx
+are retried only for calls whose repetition changes nothing (reads, search, PUT, tag and
+follower sets). A create is never re-sent here: the client checks whether it landed first.
+"""
+
+from __future__ import annotations
+
+import logging
+import random as _random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import quote
+
+import httpx
+from pydantic import SecretStr
+
+from contacts_ui.crm.budget import Budget, Category, current_priority
+from contacts_ui.crm.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    CRMResponseError,
+)
+from contacts_ui.crm.highlevel.constants import (
+    API_VERSION,
+    DEFAULT_LIMITS,
+    INITIAL_RETRY_DELAY,
+    LOGGER_NAME,
+    MAX_RETRY_DELAY,
+    USER_AGENT,
+)
+from contacts_ui.crm.highlevel.errors import highlevel_status_error
+from contacts_ui.crm.models import RateLimit
+
+__all__ = [
+    "NO_CONTEXT",
+    "ErrorContext",
+    "HighLevelTransport",
+    "category_for",
+    "parse_json",
+    "path_segment",
+]
+
+logger = logging.getLogger(LOGGER_NAME)
+
+_RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """Say how to read an error of one call: which custom fields it sent, whether it creates."""
+
+    custom_field_ids: Sequence[str] = ()
+    creating: bool = False
+
+
+NO_CONTEXT: Final = ErrorContext()
+
+
+def category_for(method: str, path: str) -> Category:
+    """Return the budget category of a call (HighLevel counts them all in one bucket anyway)."""
+    if path.rstrip("/") == "/contacts/search":
+        return Category.SEARCH
+    return Category.READ if method.upper() in {"GET", "HEAD"} else Category.WRITE
+
+
+class HighLevelTransport:
+    """Send requests to HighLevel with its headers, pacing and retry rules."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        base_url: str,
+        transport: httpx.BaseTransport | None,
+        wsgi_app: Callable[..., Any] | None,
+        timeout: httpx.Timeout | float,
+        max_retries: int,
+        max_retry_after: float,
+        sleep: Callable[[float], None],
+        random: Callable[[], float] = _random.random,
+        clock: Callable[[], float] = time.time,
+        budget: Budget | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        self._token = SecretStr(token)
+        self.max_retries = max(0, max_retries)
+        self._max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._random = random
+        self._clock = clock
+        self._budget = budget
+        self._user_agent = user_agent or f"{USER_AGENT} httpx/{httpx.__version__}"
+        if transport is None:
+            transport = (
+                httpx.WSGITransport(app=wsgi_app)
+                if wsgi_app is not None
+                else httpx.HTTPTransport(limits=DEFAULT_LIMITS, retries=0)
+            )
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+        )
+        self._lock = threading.Lock()
+        self.request_count = 0
+        self.rate_limit: RateLimit | None = None
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        repeatable: bool = True,
+        context: ErrorContext = NO_CONTEXT,
+    ) -> httpx.Response:
+        """Send one call and return its successful response, or raise a ``CRMError``.
+
+        ``repeatable=False`` (a create) retries only 429s; a lost answer is raised as
+        ``APIConnectionError``/``APITimeoutError``/5xx for the caller to check.
+        """
+        headers = {
+            "Authorization": f"Bearer {self._token.get_secret_value()}",
+            "Version": API_VERSION,
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+        }
+        if json is not None:
+            headers["Content-Type"] = "application/json"
+        category = category_for(method, path)
+        # Search is a POST but a person is waiting on it like on any read.
+        priority = current_priority("GET" if category is Category.SEARCH else method)
+        for attempt in range(self.max_retries + 1):
+            retries_left = attempt < self.max_retries
+            if self._budget is not None:
+                self._budget.acquire(category, priority)
+            with self._lock:
+                self.request_count += 1
+            started = time.perf_counter()
+            try:
+                # httpx.Client.request sends a JSON body on DELETE too (tags/followers need it).
+                response = self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+            except httpx.TransportError as exc:
+                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                if retries_left and repeatable:
+                    self._sleep(self._backoff(attempt))
+                    continue
+                raise _connection_error(exc, method, path) from exc
+            except httpx.RequestError as exc:
+                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                raise _connection_error(exc, method, path) from exc
+
+            level = logging.INFO if response.status_code < 500 else logging.WARNING
+            self._log(method, path, response.status_code, started, attempt, level)
+            self._remember_rate_limit(response.headers)
+            if self._budget is not None:
+                self._budget.observe(category, response.headers)
+            if response.is_success:
+                return response
+            error = self._error(response, context)
+            if response.status_code == 429 and self._budget is not None:
+                # Every process holds off until HighLevel takes requests again.
+                self._budget.penalize(category, error.retry_after)
+            retryable = response.status_code == 429 or (
+                repeatable and response.status_code in _RETRYABLE_STATUSES
+            )
+            if not (retries_left and retryable):
+                raise error
+            if error.retry_after is not None and error.retry_after > self._max_retry_after:
+                raise error
+            delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            self._sleep(delay)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _error(self, response: httpx.Response, context: ErrorContext) -> APIStatusError:
+        error = highlevel_status_error(
+            response.status_code,
+            response.content,
+            response.headers,
+            secrets=(self._token.get_secret_value(),),
+            now=self._clock(),
+            custom_field_ids=context.custom_field_ids,
+            creating=context.creating,
+        )
+        if response.status_code == 429 and error.retry_after is None:
+            error.retry_after = _window_wait(response.headers, self._random)
+        return error
+
+    def _backoff(self, attempt: int) -> float:
+        """Return the delay before retry ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
+        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+        return delay * (1 - 0.25 * self._random())
+
+    def _remember_rate_limit(self, headers: httpx.Headers) -> None:
+        limit = _int_or_none(headers.get("x-ratelimit-max"))
+        remaining = _int_or_none(headers.get("x-ratelimit-remaining"))
+        interval = _int_or_none(headers.get("x-ratelimit-interval-milliseconds"))
+        if limit is not None or remaining is not None:
+            reset = interval / 1000 if interval is not None else None
+            self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
+
+    def _log(
+        self, method: str, path: str, outcome: int | str, started: float, attempt: int, level: int
+    ) -> None:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.log(
+            level,
+            "%s %s -> %s in %.0f ms (attempt %d/%d)",
+            method,
+            path,
+            outcome,
+            elapsed_ms,
+            attempt + 1,
+            self.max_retries + 1,
+        )
+
+
+def parse_json(response: httpx.Response) -> Mapping[str, Any]:
+    """Return a JSON object body, or raise ``CRMResponseError`` for anything else."""
+    try:
+        payload = response.json()
+    except ValueError as exc:
+        raise CRMResponseError(
+            f"The CRM API answered {response.status_code} with a body that is not JSON.",
+            status_code=response.status_code,
+        ) from exc
+    if not isinstance(payload, Mapping):
+        raise CRMResponseError(
+            f"The CRM API answered {response.status_code} with an unexpected body.",
+            status_code=response.status_code,
+        )
+    return payload
+
+
+def path_segment(id: str) -> str:
+    """Return ``id`` encoded as one path segment (it can never climb or add a level)."""
+    if not id or id in {".", ".."}:
+        raise ValueError(f"Invalid record id {id!r}.")
+    return quote(id, safe="")
+
+
+def _window_wait(headers: Mapping[str, str], random: Callable[[], float]) -> float | None:
+    """Return how long to wait after a 429 without Retry-After: the burst window, jittered.
+
+    HIGHLEVEL.md §8: Retry-After is UNCONFIRMED; ``X-RateLimit-Interval-Milliseconds`` names the
+    burst window. With requests left in the window the 429 was the daily limit or a fluke:
+    a short backoff is then the better guess.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    interval = _int_or_none(lowered.get("x-ratelimit-interval-milliseconds"))
+    remaining = _int_or_none(lowered.get("x-ratelimit-remaining"))
+    if interval is None or (remaining is not None and remaining > 0):
+        return None
+    return interval / 1000 * (1 + 0.1 * random())
+
+
+def _connection_error(exc: httpx.RequestError, method: str, path: str) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"The CRM API did not respond in time ({method} {path}).")
+    return APIConnectionError(
+        f"Could not reach the CRM API ({method} {path}: {type(exc).__name__})."
+    )
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(float(raw)) if raw is not None else None
+    except ValueError:
+        return None
