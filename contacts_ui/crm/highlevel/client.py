@@ -8,6 +8,7 @@ them all), and never resend a create blindly: HighLevel has no idempotency keys.
 
 from __future__ import annotations
 
+import random as _random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -89,6 +90,7 @@ class HighLevelClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = MAX_RETRY_AFTER,
         sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = _random.random,
         clock: Callable[[], float] = time.monotonic,
         budget: Budget | None = None,
         currency: str = DEFAULT_CURRENCY,
@@ -110,6 +112,7 @@ class HighLevelClient:
             max_retries=max_retries,
             max_retry_after=max_retry_after,
             sleep=sleep,
+            random=random,
             budget=budget,
             user_agent=user_agent,
         )
