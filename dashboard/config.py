@@ -26,8 +26,14 @@ INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # no
 
 class CRMBackend(StrEnum):
     SANDBOX = "sandbox"
+    HIGHLEVEL_SANDBOX = "highlevel-sandbox"
     LIGHTFIELD = "lightfield"
     HIGHLEVEL = "highlevel"
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Tell whether this backend is an embedded sandbox (a demo that fronts no real CRM)."""
+        return self in (CRMBackend.SANDBOX, CRMBackend.HIGHLEVEL_SANDBOX)
 
 
 class AuthMode(StrEnum):
@@ -94,6 +100,9 @@ class AppSettings(BaseSettings):
 
     # Where the embedded sandbox keeps its data, so edits survive a restart.
     SANDBOX_DB_PATH: Path = BASE_DIR / "var" / "sandbox.sqlite3"
+    HIGHLEVEL_SANDBOX_DB_PATH: Path = BASE_DIR / "var" / "highlevel-sandbox.sqlite3"
+    # Where processes of one host share the CRM rate budget when REDIS_URL is not set.
+    BUDGET_DIR: Path = BASE_DIR / "var" / "budget"
     # How long CRM definitions (the field schema) stay cached before they are fetched again.
     DEFINITIONS_CACHE_SECONDS: int = Field(default=300, ge=0, le=86_400)
     # Phone numbers typed without +country code are read as numbers of this region (ISO 3166-1).
@@ -163,7 +172,7 @@ class AppSettings(BaseSettings):
             object.__setattr__(
                 self,
                 "AUTH_MODE",
-                AuthMode.DEV if self.CRM_BACKEND is CRMBackend.SANDBOX else AuthMode.HEADER,
+                AuthMode.DEV if self.CRM_BACKEND.is_sandbox else AuthMode.HEADER,
             )
         if self.CRM_BACKEND is CRMBackend.LIGHTFIELD and not self.LIGHTFIELD_API_KEY:
             raise ValueError("LIGHTFIELD_API_KEY is required when CRM_BACKEND=lightfield")
@@ -197,14 +206,14 @@ class AppSettings(BaseSettings):
     @property
     def crm_base_url(self) -> str:
         """Return the base URL of the configured CRM backend."""
-        if self.CRM_BACKEND is CRMBackend.HIGHLEVEL:
+        if self.CRM_BACKEND in (CRMBackend.HIGHLEVEL, CRMBackend.HIGHLEVEL_SANDBOX):
             return self.HIGHLEVEL_BASE_URL
         return self.LIGHTFIELD_BASE_URL
 
     @property
     def dev_auth_is_safe(self) -> bool:
         """Tell whether dev sign-in cannot front a real CRM by accident."""
-        if self.DEBUG or self.CRM_BACKEND is CRMBackend.SANDBOX:
+        if self.DEBUG or self.CRM_BACKEND.is_sandbox:
             return True
         return _is_loopback_host(urlsplit(self.crm_base_url).hostname or "")
 

@@ -78,6 +78,7 @@ NOUNS = {
     "opportunity": ("opportunity", "opportunities"),
     "contact": ("contact", "contacts"),
     "member": ("member", "members"),
+    "tag": ("tag", "tags"),
 }
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 _FORM_KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")

@@ -42,7 +42,57 @@ def build_crm(app_settings: AppSettings) -> CRM:
             api_key=app_settings.LIGHTFIELD_API_KEY.get_secret_value(),
             base_url=app_settings.LIGHTFIELD_BASE_URL,
         )
+    if backend is CRMBackend.HIGHLEVEL:
+        return _highlevel(app_settings)
+    if backend is CRMBackend.HIGHLEVEL_SANDBOX:
+        return _highlevel_sandbox(app_settings)
     raise NotImplementedError(f"CRM_BACKEND={backend} is not available yet")
+
+
+def _highlevel(app_settings: AppSettings) -> CRM:
+    """Build the HighLevel client for one location, paced by the budget its processes share."""
+    from contacts_ui.crm.budget import Budget, highlevel_specs, make_store
+    from contacts_ui.crm.highlevel import HighLevelClient
+
+    assert app_settings.HIGHLEVEL_TOKEN is not None  # enforced by AppSettings
+    assert app_settings.HIGHLEVEL_LOCATION_ID is not None
+    location_id = app_settings.HIGHLEVEL_LOCATION_ID
+    if not app_settings.REDIS_URL:
+        app_settings.BUDGET_DIR.mkdir(parents=True, exist_ok=True)
+    store = make_store(redis_url=app_settings.REDIS_URL, directory=app_settings.BUDGET_DIR)
+    # HighLevel counts every call of an app against its location: one bucket per location.
+    budget = Budget(store, highlevel_specs(), scope=f"highlevel:{location_id}")
+    return HighLevelClient(
+        token=app_settings.HIGHLEVEL_TOKEN.get_secret_value(),
+        location_id=location_id,
+        base_url=app_settings.HIGHLEVEL_BASE_URL,
+        budget=budget,
+    )
+
+
+def _highlevel_sandbox(app_settings: AppSettings) -> CRM:
+    """Build a HighLevel client wired in-process to the embedded HighLevel sandbox."""
+    from sandbox.highlevel import (
+        DEFAULT_API_KEY,
+        DEFAULT_LOCATION_ID,
+        HighLevelSandboxConfig,
+        make_app,
+    )
+
+    from contacts_ui.crm.highlevel import HighLevelClient
+
+    app_settings.HIGHLEVEL_SANDBOX_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    config = HighLevelSandboxConfig(
+        db_path=app_settings.HIGHLEVEL_SANDBOX_DB_PATH,
+        api_key=DEFAULT_API_KEY,
+        location_id=app_settings.HIGHLEVEL_LOCATION_ID or DEFAULT_LOCATION_ID,
+    )
+    return HighLevelClient(
+        token=config.api_key,
+        location_id=config.location_id,
+        base_url=SANDBOX_BASE_URL,
+        wsgi_app=make_app(config),
+    )
 
 
 def get_crm() -> CRM:

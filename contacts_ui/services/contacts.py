@@ -159,6 +159,8 @@ def resolve_account(lookup: str) -> str | None:
     lookup = lookup.strip()
     if not lookup:
         return None
+    if not _has_accounts():
+        raise AccountLookupError(f"{crm_label()} has no accounts to link a contact to.")
     if lookup.startswith("acc_") and " " not in lookup:
         return lookup
     matches = get_crm().find_related_by_name("account", lookup, limit=2)
@@ -174,6 +176,16 @@ def resolve_account(lookup: str) -> str | None:
 def search_accounts(typed: str, *, limit: int) -> list[Record]:
     """Return accounts whose name starts with ``typed`` (the form's account suggestions)."""
     typed = typed.strip()
-    if not typed or typed.startswith("acc_"):
+    if not typed or typed.startswith("acc_") or not _has_accounts():
         return []
     return get_crm().search_related("account", typed, limit=limit)
+
+
+def crm_label() -> str:
+    """Return the CRM's name as people know it ("Lightfield", "HighLevel")."""
+    return get_crm().capabilities.label
+
+
+def _has_accounts() -> bool:
+    # Lightfield ids look like "acc_…" and accounts can be searched by name; HighLevel has none.
+    return "account" in get_crm().capabilities.searchable_object_types

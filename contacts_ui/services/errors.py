@@ -10,11 +10,14 @@ from contacts_ui.crm.errors import (
     CRMError,
     PermissionDeniedError,
     RateLimitError,
+    ResultWindowError,
 )
 
 
 def describe_crm_error(exc: CRMError) -> str:
     """Turn a CRM failure into one sentence a salesperson can act on."""
+    if isinstance(exc, ResultWindowError):
+        return exc.message
     if isinstance(exc, RateLimitError):
         wait = f" Try again in {exc.retry_after:.0f} s." if exc.retry_after else ""
         return f"The CRM is busy right now (too many requests from the team).{wait}"

@@ -79,6 +79,8 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     context = {
         "record": record,
         "name": record.display_name,
+        # "Open in Lightfield" / "Open in HighLevel": whichever CRM the link leads to.
+        "crm_label": contact_service.crm_label(),
         "system_fields": [field for field in fields if field.system],
         "custom_fields": [field for field in fields if not field.system],
         # The relationships panel (and the outcome a plain form post left for it).

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from contacts_ui.crm.errors import CRMError
+from contacts_ui.crm.errors import CRMError, ResultWindowError
 from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.crm.port import Capabilities
 from contacts_ui.fields import EMPTY, DisplayContext, display_html
@@ -200,10 +200,22 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             account_prefix=query.account_prefix,
             account_filter=query.account_filter,
         )
+    except ResultWindowError as exc:
+        # Past the deepest page the CRM can reach (HighLevel: 10,000 records): the last
+        # reachable page says why there is no more.
+        reachable = max(1, exc.max_offset // page_size)
+        return HttpResponseRedirect(list_url(query.querystring(page=reachable)))
     except CRMError as exc:
         return crm_error_response(request, exc)
 
     last_page = pages.last_page(page.total_count, page_size)
+    window = capabilities.max_result_window
+    if window is not None and page.total_count > window:
+        last_page = min(last_page, max(1, window // page_size))
+        query.notices.append(
+            f"{capabilities.label} can only page through the first {window:,} of "
+            f"{page.total_count:,} contacts: narrow the search or add filters to see the rest."
+        )
     if page_number > last_page:
         return HttpResponseRedirect(list_url(query.querystring(page=last_page)))
 

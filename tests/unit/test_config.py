@@ -47,6 +47,50 @@ def test_the_sandbox_is_the_default_backend_with_dev_sign_in(env: pytest.MonkeyP
     assert settings.AUTH_MODE is AuthMode.DEV
 
 
+def test_the_highlevel_sandbox_signs_everyone_in_as_the_demo_user(
+    env: pytest.MonkeyPatch,
+) -> None:
+    env.setenv("CRM_BACKEND", "highlevel-sandbox")
+    settings = AppSettings()
+    assert settings.CRM_BACKEND is CRMBackend.HIGHLEVEL_SANDBOX
+    assert settings.AUTH_MODE is AuthMode.DEV
+
+
+def test_dev_sign_in_is_allowed_with_the_highlevel_sandbox(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "highlevel-sandbox")
+    env.setenv("AUTH_MODE", "dev")
+    assert load_settings().AUTH_MODE is AuthMode.DEV
+
+
+def test_dev_sign_in_is_refused_in_front_of_the_real_highlevel(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CRM_BACKEND", "highlevel")
+    env.setenv("HIGHLEVEL_TOKEN", "pit-real")
+    env.setenv("HIGHLEVEL_LOCATION_ID", "loc")
+    env.setenv("AUTH_MODE", "dev")
+    with pytest.raises(ConfigError, match="AUTH_MODE=dev"):
+        load_settings()
+
+
+def test_the_highlevel_backend_builds_a_highlevel_client_for_its_location(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from contacts_ui.crm.highlevel import HighLevelClient
+    from contacts_ui.services.backend import build_crm
+
+    env.setenv("CRM_BACKEND", "highlevel")
+    env.setenv("HIGHLEVEL_TOKEN", "pit-real")
+    env.setenv("HIGHLEVEL_LOCATION_ID", "loc123")
+    env.setenv("TRUSTED_PROXIES", "10.0.0.5/32")
+    env.setenv("BUDGET_DIR", str(tmp_path / "budget"))
+    crm = build_crm(load_settings())
+    try:
+        assert isinstance(crm, HighLevelClient)
+        assert crm.location_id == "loc123"
+        assert crm.capabilities.label == "HighLevel"
+    finally:
+        crm.close()
+
+
 def test_dev_sign_in_is_refused_in_front_of_the_real_crm(env: pytest.MonkeyPatch) -> None:
     env.setenv("CRM_BACKEND", "lightfield")
     env.setenv("LIGHTFIELD_API_KEY", "sk_lf_real")
