@@ -16,15 +16,19 @@ from contacts_ui.crm.highlevel import definitions as d
 from contacts_ui.crm.highlevel.constants import MAX_SEARCH_STRING, PAGE_SIZE_MAX, RESULT_WINDOW
 from contacts_ui.crm.highlevel.definitions import CustomField
 from contacts_ui.crm.highlevel.mapping import name_of_tag
-from contacts_ui.crm.models import Filter, ValueType
+from contacts_ui.crm.models import Filter, FilterOperator, ValueType
 from contacts_ui.crm.port import Capabilities, RateCategory, Sort
 
 __all__ = ["CAPABILITIES", "filter_items", "sort_items"]
 
-_EQ = frozenset({"equal"})
-_TEXT = frozenset({"equal", "contains"})
-_RANGE = frozenset({"equal", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"})
-_DATE_RANGE = frozenset({"greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"})
+_Ops = frozenset[FilterOperator]
+_EQ: Final[_Ops] = frozenset({"equal"})
+_CONTAINS: Final[_Ops] = frozenset({"contains"})
+_TEXT: Final[_Ops] = frozenset({"equal", "contains"})
+_DATE_RANGE: Final[_Ops] = frozenset(
+    {"greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"}
+)
+_RANGE: Final[_Ops] = _DATE_RANGE | _EQ
 
 CAPABILITIES: Final = Capabilities(
     label="HighLevel",
@@ -33,8 +37,8 @@ CAPABILITIES: Final = Capabilities(
         ValueType.FULL_NAME: _TEXT,
         ValueType.EMAIL: _TEXT,
         # `eq` on phone is reported to miss matches (HIGHLEVEL.md §4): offer contains only.
-        ValueType.TELEPHONE: frozenset({"contains"}),
-        ValueType.URL: frozenset({"contains"}),
+        ValueType.TELEPHONE: _CONTAINS,
+        ValueType.URL: _CONTAINS,
         ValueType.NUMBER: _RANGE,
         ValueType.CURRENCY: _RANGE,
         ValueType.DATETIME: _DATE_RANGE,
