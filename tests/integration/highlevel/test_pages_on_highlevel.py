@@ -12,7 +12,7 @@ from contacts_ui.crm.highlevel.mapping import name_of_tag
 from contacts_ui.crm.models import Record
 from contacts_ui.services.definitions import get_definitions
 from tests.integration.form_support import open_form
-from tests.integration.highlevel.conftest import HighLevelRecorder
+from tests.integration.highlevel_support import HighLevelRecorder
 from tests.integration.test_relationships import Form, forms, page_of, post
 
 pytestmark = pytest.mark.django_db

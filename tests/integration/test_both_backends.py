@@ -1,0 +1,103 @@
+"""The behaviours every CRM backend must keep, run once per backend (Lightfield, HighLevel).
+
+Each run wires the dashboard to that backend's embedded sandbox through the real client and
+a transport that records what was sent; the pages themselves do not know which CRM it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from contacts_ui.services.backend import get_crm
+from tests.integration.form_support import open_form, recorder_fixture
+from tests.integration.highlevel_support import hl_recorder, hl_seeded
+
+# Fixtures used by name through request.getfixturevalue.
+__all__ = ["hl_recorder", "hl_seeded", "recorder_fixture"]
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Backend:
+    """Say how one backend's sandbox is reached and how its writes look on the wire."""
+
+    name: str
+    # A plain text field every seeded contact has on this CRM's form.
+    text_key: str
+    # The field changes each write request carried, in the CRM's own spelling.
+    sent_changes: Callable[[], list[dict[str, Any]]]
+    # The CRM's own name for ``text_key`` inside a write body.
+    wire_key: str
+
+
+def _lightfield(request: pytest.FixtureRequest) -> Backend:
+    recorder = request.getfixturevalue("recorder")
+
+    def sent() -> list[dict[str, Any]]:
+        return [body.get("fields", {}) for body in recorder.bodies()]
+
+    return Backend("lightfield", "$title", sent, "$title")
+
+
+def _highlevel(request: pytest.FixtureRequest) -> Backend:
+    pytest.importorskip("sandbox.highlevel")
+    recorder = request.getfixturevalue("hl_recorder")
+
+    def sent() -> list[dict[str, Any]]:
+        return [s.body for s in recorder.sent if s.method in ("PUT", "POST") and s.body and
+                not s.path.endswith("/search")]  # fmt: skip
+
+    return Backend("highlevel", "$source", sent, "source")
+
+
+@pytest.fixture(params=["lightfield", "highlevel"])
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Run the test once against each backend's embedded sandbox."""
+    return _lightfield(request) if request.param == "lightfield" else _highlevel(request)
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'class="row-link" href="/contacts/([A-Za-z0-9_]+)/', html)
+
+
+def test_page_two_of_the_list_shows_the_next_25_contacts(client: Client, backend: Backend) -> None:
+    first = _rows(client.get("/contacts/").content.decode())
+    html = client.get("/contacts/?page=2").content.decode()
+
+    assert re.search(r'<p class="summary"[^>]*>26–50 of ', html)
+    assert len(_rows(html)) == 25
+    assert not set(first) & set(_rows(html))
+
+
+def test_the_contact_page_shows_the_contact_with_its_fields(
+    client: Client, backend: Backend
+) -> None:
+    contact = get_crm().list_contacts(limit=1).data[0]
+
+    html = client.get(f"/contacts/{contact.id}/").content.decode()
+
+    assert contact.display_name in html
+    definitions = get_crm().definitions("contacts")
+    for definition in definitions.field_definitions.values():
+        assert f"<dt>{definition.label}" in html, definition.label
+
+
+def test_an_edit_sends_only_the_changed_field(client: Client, backend: Backend) -> None:
+    contact = get_crm().list_contacts(limit=1).data[0]
+    data = open_form(client, f"/contacts/{contact.id}/edit/")
+    data[f"fields.{backend.text_key}"] = ["Changed by the both-backends test"]
+
+    response = client.post(f"/contacts/{contact.id}/edit/", data)
+
+    assert response.status_code == 302
+    assert backend.sent_changes() == [{backend.wire_key: "Changed by the both-backends test"}]
+    assert get_crm().get_contact(contact.id).value(backend.text_key) == (
+        "Changed by the both-backends test"
+    )
