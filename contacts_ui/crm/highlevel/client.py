@@ -13,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
 from contacts_ui.crm.budget import Budget
-from contacts_ui.crm.errors import CRMResponseError, NotFoundError, ResultWindowError
+from contacts_ui.crm.errors import CRMResponseError, ResultWindowError
 from contacts_ui.crm.highlevel.constants import (
     CUSTOM_FIELD_VALUE_KEY,
     DEFAULT_BASE_URL,
@@ -31,12 +31,17 @@ from contacts_ui.crm.highlevel.constants import (
     PAGE_SIZE_MAX,
     RESULT_WINDOW,
 )
-from contacts_ui.crm.highlevel.definitions import CustomField, build_definitions, custom_fields_from
+from contacts_ui.crm.highlevel.definitions import (
+    CustomField,
+    build_definitions,
+    custom_fields_from,
+    with_unique_keys,
+)
+from contacts_ui.crm.highlevel.lookups import Cached, LocationLookups, starting_with
 from contacts_ui.crm.highlevel.mapping import (
     name_of_tag,
     record_from_contact,
     record_from_tag,
-    record_from_user,
 )
 from contacts_ui.crm.highlevel.search import CAPABILITIES, filter_items, page_plan, sort_items
 from contacts_ui.crm.highlevel.transport import (
@@ -53,23 +58,6 @@ from contacts_ui.crm.port import CONTACTS, Capabilities, Sort
 __all__ = ["HighLevelClient"]
 
 _T = TypeVar("_T")
-
-
-class _Cached(Generic[_T]):
-    """Hold one value for ``ttl`` seconds of ``clock`` (thread-safe enough: a race refetches)."""
-
-    def __init__(self, ttl: float, clock: Callable[[], float]) -> None:
-        self._ttl, self._clock = ttl, clock
-        self._value: _T | None = None
-        self._at = float("-inf")
-
-    def get(self, fetch: Callable[[], _T]) -> _T:
-        if self._value is None or self._clock() - self._at > self._ttl:
-            self._value, self._at = fetch(), self._clock()
-        return self._value
-
-    def clear(self) -> None:
-        self._value = None
 
 
 class HighLevelClient:
@@ -116,11 +104,12 @@ class HighLevelClient:
             budget=budget,
             user_agent=user_agent,
         )
-        self._definitions: _Cached[tuple[Definitions, dict[str, CustomField]]] = _Cached(
+        self._definitions: Cached[tuple[Definitions, dict[str, CustomField]]] = Cached(
             LOOKUP_CACHE_SECONDS * 5, clock
         )
-        self._tags: _Cached[list[str]] = _Cached(LOOKUP_CACHE_SECONDS, clock)
-        self._users: _Cached[list[Record]] = _Cached(LOOKUP_CACHE_SECONDS, clock)
+        self._lookups = LocationLookups(
+            self.request_json, location_id, ttl=LOOKUP_CACHE_SECONDS, clock=clock
+        )
         self._lock = threading.Lock()
         self._writer = ContactWriter(
             self,
@@ -176,7 +165,11 @@ class HighLevelClient:
         if object_type != CONTACTS:
             raise ValueError(f"HighLevel has no definitions for {object_type!r} here.")
         self._definitions.clear()
-        return self._schema()[0]
+        definitions = self._schema()[0]
+        if self._lookups.duplicates_refused():
+            # "Create anyway" cannot work there: the form then only offers the existing contact.
+            definitions = with_unique_keys(definitions)
+        return definitions
 
     def custom_fields(self) -> dict[str, CustomField]:
         """Return how each custom field's values are typed (cached for a few minutes)."""
@@ -305,67 +298,35 @@ class HighLevelClient:
 
     def members(self) -> list[Record]:
         """Return the location's users (``GET /users/?locationId=``) as member Records."""
-
-        def fetch() -> list[Record]:
-            payload = self.request_json("GET", "/users/", params={"locationId": self._location_id})
-            users = payload.get("users")
-            found = (
-                [record_from_user(u) for u in users if isinstance(u, Mapping)]
-                if isinstance(users, list)
-                else []
-            )
-            return [u for u in found if u.id]
-
-        return list(self._users.get(fetch))
+        return self._lookups.members()
 
     def tag_names(self) -> list[str]:
         """Return the location's tag names (``GET /locations/{id}/tags``, cached briefly)."""
+        return self._lookups.tag_names()
 
-        def fetch() -> list[str]:
-            payload = self.request_json("GET", f"/locations/{path_segment(self._location_id)}/tags")
-            tags = payload.get("tags")
-            names = (
-                [t.get("name") for t in tags if isinstance(t, Mapping)]
-                if isinstance(tags, list)
-                else []
-            )
-            return [n for n in names if isinstance(n, str) and n]
-
-        return list(self._tags.get(fetch))
+    def forget_tags(self) -> None:
+        """Drop the cached tag list (a tag was just added to a contact, maybe a new one)."""
+        self._lookups.forget_tags()
 
     def get_related(self, object_type: str, id: str) -> Record:
-        """Return one member or tag by id (``NotFoundError``-free: unknown ids raise ValueError)."""
+        """Return one member, tag or contact by id (ValueError for other object types)."""
         if object_type == "tag":
             return record_from_tag(name_of_tag(id))
         if object_type in ("member", "user"):
-            for member in self.members():
-                if member.id == id:
-                    return member
-            raise NotFoundError(f"No user {id!r} in this location.", status_code=404)
+            return self._lookups.member(id)
         if object_type == "contact":
             return self.get_contact(id)
         raise ValueError(f"HighLevel has no object type {object_type!r}.")
 
     def search_related(self, object_type: str, text: str, *, limit: int = 10) -> list[Record]:
         """Return members or tags whose name (or a word of it) starts with ``text``."""
-        return _starting_with(self._candidates(object_type), text)[:limit]
+        return starting_with(self._lookups.candidates(object_type), text)[:limit]
 
     def find_related_by_name(self, object_type: str, name: str, *, limit: int = 2) -> list[Record]:
         """Return members or tags called exactly ``name`` (case-insensitive)."""
         wanted = name.strip().casefold()
-        found = [r for r in self._candidates(object_type) if r.display_name.casefold() == wanted]
-        return found[:limit]
-
-    def _candidates(self, object_type: str) -> list[Record]:
-        if object_type == "tag":
-            return [record_from_tag(name) for name in self.tag_names()]
-        if object_type in ("member", "user"):
-            return self.members()
-        raise ValueError(f"HighLevel cannot search {object_type!r} by name.")
-
-    def forget_tags(self) -> None:
-        """Drop the cached tag list (a tag was just added to a contact, maybe a new one)."""
-        self._tags.clear()
+        candidates = self._lookups.candidates(object_type)
+        return [r for r in candidates if r.display_name.casefold() == wanted][:limit]
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -388,13 +349,3 @@ class HighLevelClient:
 
 def _int(raw: object, *, default: int) -> int:
     return raw if isinstance(raw, int) and not isinstance(raw, bool) else default
-
-
-def _starting_with(records: Sequence[Record], typed: str) -> list[Record]:
-    wanted = typed.strip().casefold()
-    found = []
-    for record in records:
-        name = record.display_name.casefold()
-        if name.startswith(wanted) or any(word.startswith(wanted) for word in name.split()):
-            found.append(record)
-    return found

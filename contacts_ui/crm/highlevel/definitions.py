@@ -29,6 +29,7 @@ __all__ = [
     "build_definitions",
     "custom_fields_from",
     "system_field_definitions",
+    "with_unique_keys",
 ]
 
 NAME, EMAIL, ADDITIONAL_EMAILS, PHONE, ADDRESS = (
@@ -240,3 +241,13 @@ def build_definitions(
         relationship_definitions=relationship_definitions(),
     )
     return definitions, specs
+
+
+def with_unique_keys(definitions: Definitions) -> Definitions:
+    """Return ``definitions`` with email and phone marked unique (duplicates are refused)."""
+    fields = dict(definitions.field_definitions)
+    for key in (EMAIL, PHONE):
+        field = fields[key]
+        configuration = field.type_configuration.model_copy(update={"unique": True})
+        fields[key] = field.model_copy(update={"type_configuration": configuration})
+    return definitions.model_copy(update={"field_definitions": fields})

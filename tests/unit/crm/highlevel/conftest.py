@@ -16,6 +16,13 @@ from contacts_ui.crm.highlevel.constants import DEFAULT_BASE_URL
 TOKEN = "pit-0123456789abcdef"
 LOCATION = "ve9EPM428h8vShlRW1KT"
 CUSTOM_FIELDS_PATH = f"/locations/{LOCATION}/customFields"
+LOCATION_PATH = f"/locations/{LOCATION}"
+LOCATION_PAYLOAD: dict[str, Any] = {
+    "id": LOCATION,
+    "name": "Acme Sales",
+    "timezone": "America/Los_Angeles",
+    "settings": {"allowDuplicateContact": False},
+}
 
 # One custom field per dataType HIGHLEVEL.md §6 lists (ids are HighLevel-shaped, made up).
 CUSTOM_FIELDS: list[dict[str, Any]] = [
@@ -114,6 +121,9 @@ def api() -> Iterator[respx.MockRouter]:
     with respx.mock(base_url=DEFAULT_BASE_URL, assert_all_called=False) as router:
         router.get(CUSTOM_FIELDS_PATH).mock(
             return_value=httpx.Response(200, json={"customFields": CUSTOM_FIELDS})
+        )
+        router.get(LOCATION_PATH).mock(
+            return_value=httpx.Response(200, json={"location": LOCATION_PAYLOAD})
         )
         yield router
 

@@ -10,7 +10,13 @@ from contacts_ui.crm.highlevel import HighLevelClient
 from contacts_ui.crm.highlevel.definitions import CUSTOM_VALUE_TYPES
 from contacts_ui.crm.models import ValueType
 
-from .conftest import CUSTOM_FIELDS, CUSTOM_FIELDS_PATH, contact_payload
+from .conftest import (
+    CUSTOM_FIELDS,
+    CUSTOM_FIELDS_PATH,
+    LOCATION_PATH,
+    LOCATION_PAYLOAD,
+    contact_payload,
+)
 
 EXPECTED = {
     "cfText00000000000001": ("TEXT", False),
@@ -134,3 +140,29 @@ def test_custom_values_are_joined_to_their_definitions_by_id(
     assert record.value("cfList00000000000012") == "LinkedIn: in/alex"
     assert record.value("cfFile00000000000013") == ["https://f.example/nda.pdf"]
     assert record.fields["cfGone000000000000077"].known_type is None
+
+
+def test_email_and_phone_are_unique_where_the_location_refuses_duplicates(
+    client: HighLevelClient, api: respx.MockRouter
+) -> None:
+    fields = client.definitions().field_definitions
+
+    assert fields["$email"].type_configuration.unique
+    assert fields["$phone"].type_configuration.unique
+
+
+def test_a_location_that_allows_duplicates_promises_nothing(
+    client: HighLevelClient, api: respx.MockRouter
+) -> None:
+    allowing = {**LOCATION_PAYLOAD, "settings": {"allowDuplicateContact": True}}
+    api.get(LOCATION_PATH).mock(return_value=httpx.Response(200, json={"location": allowing}))
+
+    assert not client.definitions().field_definitions["$email"].type_configuration.unique
+
+
+def test_a_token_that_cannot_read_the_location_still_gets_definitions(
+    client: HighLevelClient, api: respx.MockRouter
+) -> None:
+    api.get(LOCATION_PATH).mock(return_value=httpx.Response(403, json={"statusCode": 403}))
+
+    assert not client.definitions().field_definitions["$email"].type_configuration.unique
