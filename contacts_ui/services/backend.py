@@ -72,14 +72,13 @@ def _highlevel(app_settings: AppSettings) -> CRM:
 
 def _highlevel_sandbox(app_settings: AppSettings) -> CRM:
     """Build a HighLevel client wired in-process to the embedded HighLevel sandbox."""
+    from contacts_ui.crm.highlevel import HighLevelClient
     from sandbox.highlevel import (
         DEFAULT_API_KEY,
         DEFAULT_LOCATION_ID,
         HighLevelSandboxConfig,
         make_app,
     )
-
-    from contacts_ui.crm.highlevel import HighLevelClient
 
     app_settings.HIGHLEVEL_SANDBOX_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     config = HighLevelSandboxConfig(

@@ -91,6 +91,23 @@ def test_the_highlevel_backend_builds_a_highlevel_client_for_its_location(
         crm.close()
 
 
+def test_the_highlevel_sandbox_backend_embeds_the_sandbox_in_process(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from contacts_ui.crm.highlevel import HighLevelClient
+    from contacts_ui.services.backend import build_crm
+
+    env.setenv("CRM_BACKEND", "highlevel-sandbox")
+    env.setenv("HIGHLEVEL_SANDBOX_DB_PATH", str(tmp_path / "var" / "highlevel.sqlite3"))
+    crm = build_crm(load_settings())
+    try:
+        assert isinstance(crm, HighLevelClient)
+        assert crm.list_contacts(limit=1).total_count >= 2000
+        assert (tmp_path / "var" / "highlevel.sqlite3").exists()
+    finally:
+        crm.close()
+
+
 def test_dev_sign_in_is_refused_in_front_of_the_real_crm(env: pytest.MonkeyPatch) -> None:
     env.setenv("CRM_BACKEND", "lightfield")
     env.setenv("LIGHTFIELD_API_KEY", "sk_lf_real")

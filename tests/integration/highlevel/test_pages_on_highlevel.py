@@ -159,3 +159,62 @@ def test_a_new_contact_with_a_taken_email_is_offered_the_existing_one(
     assert response.status_code == 200
     assert f"/contacts/{existing.id}/" in response.content.decode()
     assert not hl_recorder.calls("POST", "/contacts/")
+
+
+def test_choosing_an_owner_in_the_panel_is_a_put_of_assigned_to(
+    client: Client, hl_crm: HighLevelClient, hl_recorder: HighLevelRecorder
+) -> None:
+    contact = _contact_with_tags(hl_crm)
+    owner = next(m for m in hl_crm.members() if m.id not in contact.related_ids("$owner"))
+    picker = next(
+        f
+        for f in forms(page_of(client, contact))
+        if ("op", "replace") in f.fields and "$owner" in f.action
+    )
+    hl_recorder.clear()
+
+    post(client, picker, id=owner.id)
+
+    assert [p.body for p in hl_recorder.calls("PUT")] == [{"assignedTo": owner.id}]
+    assert hl_crm.get_contact(contact.id).related_ids("$owner") == (owner.id,)
+
+
+def test_removing_a_tag_in_the_panel_sends_a_delete_to_the_tag_endpoint(
+    client: Client, hl_crm: HighLevelClient, hl_recorder: HighLevelRecorder
+) -> None:
+    contact = _contact_with_tags(hl_crm)
+    tag = contact.related_ids("$tags")[0]
+    remove = next(
+        f
+        for f in forms(page_of(client, contact))
+        if ("op", "remove") in f.fields and "$tags" in f.action and ("id", tag) in f.fields
+    )
+    hl_recorder.clear()
+
+    post(client, remove)
+
+    deletes = hl_recorder.calls("DELETE", f"/contacts/{contact.id}/tags")
+    assert [d.body for d in deletes] == [{"tags": [name_of_tag(tag)]}]
+    assert tag not in hl_crm.get_contact(contact.id).related_ids("$tags")
+
+
+def test_the_duplicate_check_finds_the_contact_holding_an_email(
+    client: Client, hl_crm: HighLevelClient, hl_recorder: HighLevelRecorder
+) -> None:
+    existing = _contact_with_tags(hl_crm)
+
+    html = client.get(
+        "/contacts/new/duplicates/",
+        {"email": existing.value("$email")},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    assert f"/contacts/{existing.id}/" in html
+    assert len(hl_recorder.calls("GET", "/contacts/search/duplicate")) == 1
+
+
+def test_the_list_sorts_where_highlevel_can(client: Client, hl_recorder: HighLevelRecorder) -> None:
+    client.get("/contacts/", {"sort": "-$dateAdded"})
+
+    body = hl_recorder.calls("POST", "/contacts/search")[-1].body
+    assert body["sort"] == [{"field": "dateAdded", "direction": "desc"}]
