@@ -84,7 +84,8 @@ def _highlevel_sandbox(app_settings: AppSettings) -> CRM:
     config = HighLevelSandboxConfig(
         db_path=app_settings.HIGHLEVEL_SANDBOX_DB_PATH,
         api_key=DEFAULT_API_KEY,
-        location_id=app_settings.HIGHLEVEL_LOCATION_ID or DEFAULT_LOCATION_ID,
+        # The demo location the database was seeded for, whatever HIGHLEVEL_LOCATION_ID says.
+        location_id=DEFAULT_LOCATION_ID,
     )
     return HighLevelClient(
         token=config.api_key,

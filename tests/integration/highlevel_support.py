@@ -17,12 +17,8 @@ import httpx
 import pytest
 
 from contacts_ui.crm.highlevel import HighLevelClient
+from sandbox import highlevel
 from tests.conftest import SANDBOX_URL, install_client, no_sleep
-
-
-def _sandbox() -> Any:
-    # The HighLevel sandbox lives on its own branch until it is merged; skip until then.
-    return pytest.importorskip("sandbox.highlevel")
 
 
 @dataclass
@@ -60,7 +56,6 @@ class HighLevelRecorder:
 @pytest.fixture(scope="session")
 def hl_seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Seed the demo location once per run; tests copy the file so their writes stay private."""
-    highlevel = _sandbox()
     path = tmp_path_factory.mktemp("hl-seed") / "highlevel.sqlite3"
     highlevel.make_app(highlevel.HighLevelSandboxConfig(db_path=path, rate_limit=None)).close()
     return path
@@ -69,7 +64,6 @@ def hl_seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def hl_recorder(hl_seeded: Path, tmp_path: Path) -> Iterator[HighLevelRecorder]:
     """Wire the dashboard to a private HighLevel sandbox through a recording transport."""
-    highlevel = _sandbox()
     db = tmp_path / "highlevel.sqlite3"
     shutil.copy(hl_seeded, db)
     app = highlevel.make_app(highlevel.HighLevelSandboxConfig(db_path=db, rate_limit=None))

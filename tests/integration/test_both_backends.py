@@ -47,7 +47,6 @@ def _lightfield(request: pytest.FixtureRequest) -> Backend:
 
 
 def _highlevel(request: pytest.FixtureRequest) -> Backend:
-    pytest.importorskip("sandbox.highlevel")
     recorder = request.getfixturevalue("hl_recorder")
 
     def sent() -> list[dict[str, Any]]:

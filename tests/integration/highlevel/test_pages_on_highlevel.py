@@ -16,7 +16,6 @@ from tests.integration.highlevel_support import HighLevelRecorder
 from tests.integration.test_relationships import Form, forms, page_of, post
 
 pytestmark = pytest.mark.django_db
-pytest.importorskip("sandbox.highlevel")
 
 NEW = "/contacts/new/"
 
