@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from django.core.cache import cache
 
+from contacts_ui.crm.errors import CRMError, DuplicateContactError
 from contacts_ui.crm.models import Filter, Page, Record
 from contacts_ui.crm.port import Sort
 from contacts_ui.services.backend import backend_name, get_crm
@@ -148,6 +149,20 @@ def find_duplicates(emails: Sequence[str]) -> list[tuple[str, Record]]:
                 seen.add(record.id)
                 found.append((email, record))
     return found
+
+
+def existing_duplicate(exc: DuplicateContactError) -> tuple[str, Record] | None:
+    """Return (what matched, the contact) a create was refused for, or None if unknown."""
+    if not exc.existing_id:
+        return None
+    try:
+        record, _ = get_contact(exc.existing_id)
+    except CRMError:
+        return None
+    matched = "phone" if exc.param == "fields.$phone" else "email"
+    value = record.value(f"${matched}")
+    shown = value[0] if isinstance(value, list) and value else value
+    return (str(shown or matched), record)
 
 
 def resolve_account(lookup: str) -> str | None:

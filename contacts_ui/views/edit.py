@@ -26,6 +26,7 @@ from contacts_ui.crm.errors import (
     BadRequestError,
     ConflictError,
     CRMError,
+    DuplicateContactError,
     NotFoundError,
     UnprocessableEntityError,
 )
@@ -241,6 +242,12 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             if duplicates:
                 return _render(request, form, duplicates=duplicates)
         record = writes.create_contact(Actor.from_request(request), fields, relationships, key)
+    except DuplicateContactError as exc:
+        # The CRM found the twin itself (HighLevel also matches phone numbers): offer it.
+        existing = contact_service.existing_duplicate(exc)
+        if existing is None:
+            return _save_failed(request, form, exc)
+        return _render(request, form, duplicates=[existing])
     except CRMError as exc:
         return _save_failed(request, form, exc)
     cache.set(

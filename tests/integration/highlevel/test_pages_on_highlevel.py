@@ -217,3 +217,26 @@ def test_the_list_sorts_where_highlevel_can(client: Client, hl_recorder: HighLev
 
     body = hl_recorder.calls("POST", "/contacts/search")[-1].body
     assert body["sort"] == [{"field": "dateAdded", "direction": "desc"}]
+
+
+def test_a_create_highlevel_refuses_for_a_taken_phone_offers_the_existing_contact(
+    client: Client, hl_crm: HighLevelClient, hl_recorder: HighLevelRecorder
+) -> None:
+    existing = next(r for r in hl_crm.list_contacts(limit=50).data if r.value("$phone"))
+    data = open_form(client, NEW)
+    data.update(
+        {
+            "fields.$name_firstName": ["Phone"],
+            "fields.$name_lastName": ["Twin"],
+            "fields.$email": ["phone.twin@example.com"],
+            "fields.$phone": [existing.value("$phone")],
+        }
+    )
+
+    response = client.post(NEW, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"/contacts/{existing.id}/" in html
+    assert f"{existing.value('$phone')} is already in the CRM" in html
+    assert len(hl_recorder.calls("POST", "/contacts/")) == 1
