@@ -4,16 +4,31 @@ from django.urls import path, register_converter
 
 from contacts_ui.views import contact_detail, contact_list, edit, relationships
 
+# Dot segments, and the names of pages that sit where an id would.
+_UNLINKABLE_IDS = frozenset({".", "..", "new", "columns", "step", "preview"})
+
 
 class RecordIdConverter:
-    """Match CRM record ids only (prefix and opaque token), so junk never reaches the CRM."""
+    """Match any id the CRM may send: one non-empty path segment other than "." or "..".
 
-    regex = r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}"
+    The CRM's ids are opaque; a narrower pattern made reverse() fail (a 500) for an id with a
+    dot or a space. Django percent-encodes the value when it builds the URL and decodes it
+    when it resolves one, and the client quotes ids again on the way to the CRM. A "/" cannot
+    survive that round trip (the server decodes %2F before routing), so such ids get no link.
+    """
+
+    regex = r"[^/]+"
 
     def to_python(self, value: str) -> str:
+        if value in {".", ".."}:
+            raise ValueError("dot segments are not ids")
         return value
 
     def to_url(self, value: str) -> str:
+        # Browsers collapse dot segments, so "." and ".." could never reach the page; the
+        # fixed pages listed before the id pattern would shadow an id spelled like them.
+        if not value or value in _UNLINKABLE_IDS or "/" in value:
+            raise ValueError("this id cannot be part of a URL")
         return value
 
 

@@ -11,6 +11,8 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from typing import Any
 
+from contacts_ui.crm.safety import scrub, scrub_text
+
 __all__ = [
     "APIConnectionError",
     "APIStatusError",
@@ -312,12 +314,12 @@ def _finite_non_negative(raw: str | None) -> float | None:
 
 def _decode_body(body: bytes | str | Mapping[str, Any] | None) -> object:
     if body is None or isinstance(body, Mapping):
-        return body
+        return scrub(body)
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     try:
-        return json.loads(text)
+        return scrub(json.loads(text))
     except ValueError:
-        return text
+        return scrub_text(text)
 
 
 def _as_text(value: object) -> str | None:

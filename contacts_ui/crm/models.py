@@ -11,6 +11,8 @@ from typing import Annotated, Any, Final, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from contacts_ui.crm.safety import representable, safe_http_url
+
 __all__ = [
     "AuthInfo",
     "Definitions",
@@ -70,7 +72,9 @@ def _lenient_datetime(value: object) -> datetime | None:
     else:
         return None
     # Lightfield stores UTC; a timestamp without an offset is read as UTC so comparisons work.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    # A moment at the edge of the calendar cannot be shown in the viewer's zone: treat as unknown.
+    return representable(aware)
 
 
 def _lowercase(value: object) -> str:
@@ -99,6 +103,8 @@ def _none_as(default: object) -> BeforeValidator:
 _AS_MAPPING = BeforeValidator(_mapping_or_empty)
 LenientDatetime = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
 LowercaseStr = Annotated[str, BeforeValidator(_lowercase)]
+# Links from the CRM end up in href attributes: anything but absolute http(s) is dropped here.
+HttpUrl = Annotated[str | None, BeforeValidator(safe_http_url)]
 StringTuple = Annotated[tuple[str, ...], BeforeValidator(_string_tuple)]
 
 
@@ -167,7 +173,7 @@ class Record(_Model):
     # The edit form compares this verbatim to detect a concurrent update, so keep the exact
     # string the API sent rather than a re-serialised datetime.
     updated_at_raw: str | None = None
-    http_link: str | None = None
+    http_link: HttpUrl = None
     external_id: str | None = None
     fields: Annotated[dict[str, FieldValue], _AS_MAPPING] = Field(default_factory=dict)
     relationships: Annotated[dict[str, Relationship], _AS_MAPPING] = Field(default_factory=dict)

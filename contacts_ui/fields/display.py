@@ -25,6 +25,7 @@ from django.utils.timesince import timesince, timeuntil
 from markdown_it import MarkdownIt
 
 from contacts_ui.crm.models import FieldDefinition
+from contacts_ui.crm.safety import representable, safe_http_url
 
 EMPTY = "—"
 # How many chips a list cell shows before it says "+N".
@@ -109,7 +110,10 @@ def _checkbox_text(value: Any, _definition: FieldDefinition | None) -> str:
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """Read an ISO-8601 string into an aware datetime (naive ones are UTC), or None."""
+    """Read an ISO-8601 string into an aware datetime (naive ones are UTC), or None.
+
+    None also for a moment too close to the calendar's limits to convert to every zone.
+    """
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
@@ -119,7 +123,8 @@ def parse_datetime(value: Any) -> datetime | None:
             return None
     else:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # A moment at the calendar's edge overflows in the viewer's zone: callers show it as text.
+    return representable(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def format_absolute(moment: datetime, tz: tzinfo) -> str:
@@ -223,17 +228,6 @@ def _html_text(value: Any, _definition: FieldDefinition | None) -> str:
 # --- HTML ---------------------------------------------------------------------------------------
 
 
-def _safe_http_url(value: Any) -> str | None:
-    """Return the URL if it is absolute http(s), else None: never link javascript: and friends."""
-    if not isinstance(value, str):
-        return None
-    candidate = value.strip()
-    parts = urlsplit(candidate)
-    if parts.scheme.lower() in {"http", "https"} and parts.netloc:
-        return candidate
-    return None
-
-
 def _link(url: str, label: str) -> SafeString:
     return format_html(
         '<a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>', url, label
@@ -307,7 +301,7 @@ def _url_html(value: Any, _definition: FieldDefinition | None, ctx: DisplayConte
     shown = items[:1] if ctx.compact else items
     parts = []
     for item in shown:
-        url = _safe_http_url(item)
+        url = safe_http_url(item)
         parts.append(_link(url, _short_url(url)) if url else _escape_text(item))
     return _with_more(mark_safe(", ".join(parts)), len(items) - len(shown))  # noqa: S308
 
@@ -322,7 +316,7 @@ _PROFILE_BASES = {
 
 def profile_url(value: Any, handle_service: str | None) -> str | None:
     """Return the profile URL of a social handle, whether the CRM stored a URL or a bare handle."""
-    url = _safe_http_url(value)
+    url = safe_http_url(value)
     if url:
         return url
     if not isinstance(value, str) or not value.strip() or handle_service not in _PROFILE_BASES:

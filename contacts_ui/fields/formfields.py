@@ -189,7 +189,12 @@ class DateTimeField(CRMFieldMixin, forms.Field):
         else:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         aware = naive.replace(tzinfo=self.tz)
-        if aware.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None) != naive:
+        try:
+            round_trip = aware.astimezone(UTC).astimezone(self.tz).replace(tzinfo=None)
+        except OverflowError:
+            # Year 1 east of UTC (or 9999 west of it) has no UTC moment to send.
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if round_trip != naive:
             raise ValidationError(
                 self.error_messages["nonexistent"],
                 code="nonexistent",

@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 from django.core import signing
 from django.http import HttpRequest
-from django.urls import reverse
 
 from contacts_ui.crm.errors import (
     APIStatusError,
@@ -32,9 +31,11 @@ from contacts_ui.crm.errors import (
     UnprocessableEntityError,
 )
 from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
+from contacts_ui.crm.safety import safe_http_url
 from contacts_ui.services import related
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
+from contacts_ui.web.links import record_url
 
 __all__ = [
     "MAX_IDS_PER_REQUEST",
@@ -429,9 +430,11 @@ def _item(
     name = names.get(record_id)
     label = name.name if name else record_id
     if object_type == "contact":
-        return LinkedItem(record_id, label, reverse("contacts:detail", args=[record_id]))
-    if name is not None and name.http_link:
-        return LinkedItem(record_id, label, name.http_link, external=True, missing=name.missing)
+        # An id that cannot be part of our URLs is listed without a link, never a 500.
+        return LinkedItem(record_id, label, record_url("contacts:detail", record_id) or "")
+    link = safe_http_url(name.http_link) if name is not None else None
+    if name is not None and link:
+        return LinkedItem(record_id, label, link, external=True, missing=name.missing)
     return LinkedItem(record_id, label, missing=bool(name and name.missing))
 
 
@@ -473,11 +476,12 @@ def build_panels(
         linked = list(record.related_ids(key))
         state = states.get(key) or PanelState(key=key)
         noun, nouns = NOUNS.get(object_type or "", ("record", "records"))
-        editable = definition is not None
         url = search_url = ""
-        if editable:
-            url = reverse("contacts:relationships", args=[contact_id, key])
-            search_url = reverse("contacts:relationship-search", args=[contact_id, key])
+        if definition is not None:
+            # A key that cannot be part of our URLs leaves the panel read-only, not a 500.
+            url = record_url("contacts:relationships", contact_id, key) or ""
+            search_url = record_url("contacts:relationship-search", contact_id, key) or ""
+        editable = bool(url and search_url)
         panel = Panel(
             key=key,
             label=definition.label if definition else key,
@@ -614,7 +618,9 @@ def panel_context(
         "relationships": build_panels(record, definitions, contact_id=contact_id, states=states),
         "rel_outcome": outcome,
         "rel_outcome_url": (
-            reverse("contacts:relationships", args=[contact_id, outcome.key]) if outcome else ""
+            (record_url("contacts:relationships", contact_id or "", outcome.key) or "")
+            if outcome
+            else ""
         ),
         # One key per rendering of the panel: every form in it sends it, and the write adds a
         # digest of what it sends (see idempotency_key).

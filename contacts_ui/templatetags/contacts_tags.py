@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from contacts_ui.listing.search import OPERATOR_WORDS
+from contacts_ui.web.links import record_url
 
 register = template.Library()
 
@@ -24,3 +25,15 @@ def get_item(mapping: Mapping[str, Any] | None, key: str) -> Any:
 def operator_words(operator: str) -> str:
     """Say a CRM filter operator in words."""
     return OPERATOR_WORDS.get(operator, operator)
+
+
+@register.filter
+def detail_url(record_id: str) -> str:
+    """Return a contact page's URL, or "" when the CRM's id cannot be part of a URL."""
+    return record_url("contacts:detail", str(record_id)) or ""
+
+
+@register.filter
+def edit_url(record_id: str) -> str:
+    """Return a contact's edit page URL, or "" when the CRM's id cannot be part of a URL."""
+    return record_url("contacts:edit", str(record_id)) or ""

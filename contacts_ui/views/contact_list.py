@@ -50,6 +50,7 @@ from contacts_ui.views.common import (
     list_url,
 )
 from contacts_ui.views.errors import crm_error_response
+from contacts_ui.web.links import record_url
 
 
 @dataclass(frozen=True)
@@ -364,9 +365,11 @@ def step(request: HttpRequest) -> HttpResponse:
     target_id = rows[0][0] if direction == "next" else rows[-1][0]
     params = QueryDict(mutable=True)
     params[FROM_PARAM] = target_query
-    return HttpResponseRedirect(
-        f"{reverse('contacts:detail', args=[target_id])}?{params.urlencode()}"
-    )
+    target_url = record_url("contacts:detail", target_id)
+    if target_url is None:
+        # The CRM's id cannot be part of our URLs: land on the list page instead of a 500.
+        return HttpResponseRedirect(_list_url(target_query))
+    return HttpResponseRedirect(f"{target_url}?{params.urlencode()}")
 
 
 @require_POST

@@ -51,6 +51,7 @@ from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.views.common import JUST_SAVED_SESSION_KEY
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
+from contacts_ui.web.links import record_url
 from contacts_ui.web.timezones import zone_from_name
 
 TEMPLATE = "contacts/form.html"
@@ -88,7 +89,8 @@ def _display_context() -> DisplayContext:
 
 
 def _detail_url(contact_id: str) -> str:
-    return reverse("contacts:detail", args=[contact_id])
+    # A new contact's id comes from the CRM and may not fit our URLs: fall back to the list.
+    return record_url("contacts:detail", contact_id) or reverse("contacts:list")
 
 
 def _created_memory_key(request: HttpRequest, form_key: str) -> str:

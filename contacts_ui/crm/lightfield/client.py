@@ -46,6 +46,7 @@ from contacts_ui.crm.models import (
     Record,
 )
 from contacts_ui.crm.port import Capabilities, RateCategory, Sort
+from contacts_ui.crm.safety import scrub
 
 __all__ = ["LightfieldClient", "category_for"]
 
@@ -549,7 +550,8 @@ def _connection_error(exc: httpx.RequestError, method: str, path: str) -> APICon
 def _parse(model: type[_ModelT], response: httpx.Response) -> _ModelT:
     request_id = response.headers.get("x-request-id")
     try:
-        payload = response.json()
+        # Clean strings before validation, so nothing downstream ever holds a lone surrogate.
+        payload = scrub(response.json())
     except ValueError as exc:
         raise CRMResponseError(
             f"The CRM API answered {response.status_code} with a body that is not JSON.",
