@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox import errors
-from sandbox.definitions import ID_PREFIXES, ObjectSchema, RelationshipDef
+from sandbox.definitions import ID_PREFIXES, ObjectSchema, RelationshipDef, ValueType
 from sandbox.errors import ApiError
 from sandbox.records import Record
 from sandbox.store import Store
@@ -138,7 +138,8 @@ def _field_values(
                 code=errors.UNKNOWN_FIELD,
                 param=param,
             )
-        if field.read_only:
+        # MARKDOWN is CRM-generated content: read-only in the contract whatever readOnly says.
+        if field.read_only or field.value_type is ValueType.MARKDOWN:
             raise errors.bad_request(
                 f"{key} is read-only.", code=errors.READ_ONLY_FIELD, param=param
             )

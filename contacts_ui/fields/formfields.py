@@ -102,8 +102,33 @@ class CRMFieldMixin:
         return super().clean(value)  # type: ignore[misc]
 
 
+STORED_VALUE_NOTE = _(
+    "The CRM holds a value this field does not accept; it will be kept unless you change it."
+)
+
+
 class TextField(CRMFieldMixin, forms.CharField):
     widget = w.TextInput
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        # A multi-line value is edited in a textarea, which posts CRLF; the CRM's text uses LF.
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def fit_to_stored(field: forms.Field, value: Any) -> None:
+    """Adapt a field's input to the value the CRM holds, so showing it loses nothing.
+
+    A TEXT value with line breaks gets a textarea (a text input drops them), and a value its
+    input's constraints would refuse gets an input without them, plus a note: otherwise the
+    browser blocks the whole form and no other field can be saved.
+    """
+    if isinstance(field, TextField) and isinstance(value, str) and ("\n" in value or "\r" in value):
+        rows = min(max(value.count("\n") + 1, 3), 12)
+        field.widget = w.Textarea(attrs={**TEXT_ATTRS, "rows": rows})
+        field.widget.is_required = field.required
+    if w.fit_to_value(field.widget, value):
+        field.help_text = " ".join(filter(None, [str(field.help_text), str(STORED_VALUE_NOTE)]))
 
 
 class MarkdownField(CRMFieldMixin, forms.CharField):

@@ -43,11 +43,15 @@ class ValueTypeEntry:
         return not self.read_only and None not in (self.form_field, self.to_api, self.from_api)
 
 
+# CRM-generated content: the contract lists MARKDOWN as read-only ("do not send"), and HTML
+# (email bodies) has no writer at all.
+READ_ONLY_TYPES = frozenset({ValueType.MARKDOWN, ValueType.HTML})
+
 REGISTRY: dict[ValueType, ValueTypeEntry] = {
     value_type: ValueTypeEntry(
         value_type,
         RENDERERS[value_type.value],
-        read_only=value_type is ValueType.HTML,
+        read_only=value_type in READ_ONLY_TYPES,
         form_field=FORM_FIELDS.get(value_type),
         to_api=CONVERTERS[value_type].to_api if value_type in CONVERTERS else None,
         from_api=(

@@ -7,15 +7,83 @@ round-trip tests use it to stand in for the browser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.datastructures import MultiValueDict
 
 from contacts_ui.fields.display import format_phone
 
 PostData = dict[str, list[str]]
+
+
+# Input types whose value a browser strips of line breaks (HTML's value sanitization), and
+# those it also trims of surrounding whitespace.
+_STRIPS_NEWLINES = frozenset({"text", "search", "tel", "password", "email", "url"})
+_TRIMS_WHITESPACE = frozenset({"email", "url"})
+_HTML_WHITESPACE = " \t\n\f\r"
+# HTML's "valid floating-point number"; a number input blanks anything else.
+_VALID_FLOAT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# HTML's definition of a valid e-mail address (what type=email checks before submitting).
+_VALID_EMAIL = re.compile(
+    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+)
+_URL_VALIDATOR = URLValidator()
+TEXTAREA = "textarea"
+
+
+def as_posted(text: str, input_type: str) -> str:
+    """Return what a browser posts for ``text`` rendered as the value of ``input_type``.
+
+    The HTML parser folds CR and CRLF into LF (and NUL into U+FFFD), the input's value
+    sanitization strips line breaks (and trims email/url, blanks a non-number), and form
+    encoding sends every line break as CRLF: a textarea showing "a\nb" posts "a\r\nb".
+    """
+    text = text.replace("\x00", "\ufffd").replace("\r\n", "\n").replace("\r", "\n")
+    if input_type in _STRIPS_NEWLINES:
+        text = text.replace("\n", "")
+    if input_type in _TRIMS_WHITESPACE:
+        text = text.strip(_HTML_WHITESPACE)
+    if input_type == "number" and not _VALID_FLOAT.fullmatch(text):
+        text = ""
+    return text.replace("\n", "\r\n")
+
+
+def _refused(text: str, input_type: str, attrs: Mapping[str, Any]) -> bool:
+    """Tell whether a browser would refuse to submit a form whose input holds ``text``."""
+    if not text:
+        return False
+    if input_type == "email":
+        return not _VALID_EMAIL.fullmatch(text)
+    if input_type == "url":
+        try:
+            _URL_VALIDATOR(text)
+        except ValidationError:
+            return True
+        return False
+    if input_type == "number":
+        return not _VALID_FLOAT.fullmatch(text) or not _within_number_attrs(text, attrs)
+    return False
+
+
+def _within_number_attrs(text: str, attrs: Mapping[str, Any]) -> bool:
+    try:
+        number = Decimal(text)
+        low = Decimal(str(attrs["min"])) if attrs.get("min") not in (None, "") else None
+        high = Decimal(str(attrs["max"])) if attrs.get("max") not in (None, "") else None
+        step = str(attrs.get("step") or "1")
+        base = low if low is not None else Decimal(0)
+        if (low is not None and number < low) or (high is not None and number > high):
+            return False
+        return step == "any" or (number - base) % Decimal(step) == 0
+    except (InvalidOperation, ValueError):
+        return False
 
 
 class DataForMixin:
@@ -24,7 +92,26 @@ class DataForMixin:
     def data_for(self, name: str, value: Any) -> PostData:
         """Return the POST entries a browser sends for this widget left as rendered."""
         formatted = self.format_value(value)  # type: ignore[attr-defined]
-        return {name: ["" if formatted is None else str(formatted)]}
+        text = "" if formatted is None else str(formatted)
+        return {name: [as_posted(text, self._posted_type())]}
+
+    def _posted_type(self) -> str:
+        return str(getattr(self, "input_type", TEXTAREA))
+
+    def refuses(self, value: Any) -> bool:
+        """Tell whether the browser would block the form while this widget shows ``value``."""
+        formatted = self.format_value(value)  # type: ignore[attr-defined]
+        text = "" if formatted is None else str(formatted)
+        attrs: Mapping[str, Any] = getattr(self, "attrs", {})
+        return _refused(as_posted(text, self._posted_type()), self._posted_type(), attrs)
+
+    def relax(self) -> None:
+        """Drop the constraints a browser checks, so a stored value cannot block the form."""
+        if getattr(self, "input_type", "text") in {"email", "url", "number"}:
+            self.input_type = "text"
+        attrs: dict[str, Any] = getattr(self, "attrs", {})
+        for constraint in ("min", "max", "step", "pattern"):
+            attrs.pop(constraint, None)
 
 
 def raw_value(widget: forms.Widget, data: Mapping[str, Any], name: str) -> Any:
@@ -112,8 +199,10 @@ class DateTimeLocalInput(DataForMixin, forms.DateTimeInput):
             return None
         if isinstance(value, str):
             return value
-        # Whole minutes read better; seconds are kept when the CRM has them.
-        return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+        # Whole minutes read better; seconds are kept when the CRM has them. The year is padded
+        # by hand: strftime writes year 5 as "5", which the input would blank.
+        shown = f"{value.year:04d}-{value:%m-%dT%H:%M}"
+        return f"{shown}:{value:%S}" if value.second else shown
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -228,8 +317,19 @@ class RowsWidget(forms.Widget):
         return name not in data
 
     def data_for(self, name: str, value: Any) -> PostData:
-        """Return one entry per shown row, formatted as the rows show it."""
-        return {name: self.format_value(value)}
+        """Return one entry per shown row, as the browser posts each row's input."""
+        return {name: [as_posted(item, self.input_type) for item in self.format_value(value)]}
+
+    def refuses(self, value: Any) -> bool:
+        """Tell whether the browser would block the form while some row shows its item."""
+        return any(
+            _refused(as_posted(item, self.input_type), self.input_type, self.attrs)
+            for item in self.format_value(value)
+        )
+
+    def relax(self) -> None:
+        """Show every row as plain text, so a stored item cannot block the form."""
+        self.input_type = "text"
 
 
 class LabelledMultiWidget(DataForMixin, forms.MultiWidget):
@@ -261,6 +361,19 @@ class LabelledMultiWidget(DataForMixin, forms.MultiWidget):
     def id_for_label(self, id_: str) -> str:
         return f"{id_}_0" if id_ else id_
 
+    def refuses(self, value: Any) -> bool:
+        """Tell whether the browser would block the form while some part shows its value."""
+        values = value if isinstance(value, list | tuple) else self.decompress(value)
+        return any(
+            _refuses(widget, part) for widget, part in zip(self.widgets, values, strict=True)
+        )
+
+    def relax(self) -> None:
+        """Drop the constraints of every part (a part's value the browser would refuse)."""
+        for widget in self.widgets:
+            if hasattr(widget, "relax"):
+                widget.relax()
+
     def data_for(self, name: str, value: Any) -> PostData:
         """Return every part's entries, named as MultiWidget names them (``name_part``)."""
         values = value if isinstance(value, list | tuple) else self.decompress(value)
@@ -278,3 +391,22 @@ def searchable(widget: forms.Widget, options: Sequence[object], threshold: int) 
         else:
             widget.attrs["data-searchable"] = "true"
     return widget
+
+
+def _refuses(widget: forms.Widget, value: Any) -> bool:
+    refuses = getattr(widget, "refuses", None)
+    return bool(refuses(value)) if callable(refuses) else False
+
+
+def fit_to_value(widget: forms.Widget, value: Any) -> bool:
+    """Relax ``widget`` if a browser would refuse to submit it showing ``value``; say if it did.
+
+    A stored value that breaks its own input's constraints (an email that is not one, a number
+    beyond the input's max) would otherwise block every other field of the form from saving.
+    """
+    if not _refuses(widget, value):
+        return False
+    relax = getattr(widget, "relax", None)
+    if callable(relax):
+        relax()
+    return True

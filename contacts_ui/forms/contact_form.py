@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 from contacts_ui.crm.models import Definitions, FieldDefinition, Record
 from contacts_ui.fields import DisplayContext, display_html, entry_for
 from contacts_ui.fields.display import DEFAULT_CONTEXT, is_empty
-from contacts_ui.fields.formfields import FormContext
+from contacts_ui.fields.formfields import FormContext, fit_to_stored
 from contacts_ui.fields.registry import ValueTypeEntry
 from contacts_ui.fields.widgets import (
     CheckboxSelectMultiple,
@@ -206,6 +206,7 @@ class ContactForm(forms.Form):
                 # A payload the form cannot represent is shown as it is, never written back.
                 self._show_read_only(key, definition)
                 return
+            fit_to_stored(field, value)
             self.initial[name] = value
             field.show(value, raw_value(field.widget, field.widget.data_for(name, value), name))
         self.fields[name] = field

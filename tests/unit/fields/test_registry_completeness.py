@@ -11,7 +11,8 @@ from contacts_ui.crm.models import ValueType
 from contacts_ui.fields import REGISTRY, entry_for
 
 SPEC = Path(__file__).resolve().parents[3].parent / "shared" / "api" / "lightfield-openapi.json"
-READ_ONLY_TYPES = {"HTML"}
+# The contract marks MARKDOWN read-only ("do not send"); HTML has no writer at all.
+READ_ONLY_TYPES = {"HTML", "MARKDOWN"}
 
 
 def _spec_value_types() -> set[str]:
@@ -40,6 +41,12 @@ def test_html_is_shown_but_never_written() -> None:
     assert entry.read_only
     assert not entry.writable
     assert entry.to_api is None
+
+
+def test_markdown_is_shown_but_never_written() -> None:
+    entry = REGISTRY[ValueType.MARKDOWN]
+    assert entry.read_only
+    assert not entry.writable
 
 
 def test_an_unknown_value_type_is_read_only_and_never_written() -> None:
