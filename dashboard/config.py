@@ -86,6 +86,9 @@ class AppSettings(BaseSettings):
     OIDC_CLIENT_SECRET: SecretStr | None = None
     OIDC_GROUPS_CLAIM: str = "groups"
     OIDC_SCOPES: str = "openid email profile"
+    # How long a sign-in's groups are trusted before the next page load checks them again at
+    # the provider (someone removed from a group loses the role then, not in two weeks).
+    OIDC_RECHECK_SECONDS: int = Field(default=900, ge=60, le=86_400)
     # Roles from SSO groups (comma lists). A person in none of them may not use the dashboard.
     ROLE_VIEWER_GROUPS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     ROLE_EDITOR_GROUPS: Annotated[list[str], NoDecode] = Field(default_factory=list)

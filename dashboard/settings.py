@@ -150,6 +150,9 @@ FORCE_SCRIPT_NAME = APP.FORCE_SCRIPT_NAME
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page (hx-headers), not the cookie.
+# One-time messages ("Saved.") ride the session, whose cookie is partitioned inside an
+# iframe (web/security.py); Django's default cookie storage would set an unpartitioned one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -14,6 +14,8 @@
 - **Groups**: from the claim named by OIDC_GROUPS_CLAIM (a list or a comma string; absent means
   none), stored in the session at every sign-in, so a role change at the provider applies at the
   next sign-in. contacts_ui.identity.signin.SignInMiddleware reads them from there.
+- **Re-check**: a sign-in's groups are trusted for OIDC_RECHECK_SECONDS (15 min by default); the
+  next full page load after that goes through the provider again (see ``recheck_sign_in``).
 - **Failures**: a provider that cannot be reached, a refused code, a forged state, a bad token…
   end on a "sign-in did not complete" page, logged with the request id, never a 500.
 """
@@ -105,6 +107,8 @@ _FROM_DASHBOARD: dict[str, Any] = {
     # Kept for id_token_hint at sign-out.
     "OIDC_STORE_ID_TOKEN": lambda: True,
     "OIDC_OP_LOGOUT_URL_METHOD": lambda: "contacts_ui.identity.oidc.provider_logout_url",
+    # When a sign-in's claims are due for a re-check (recheck_due below).
+    "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS": lambda: settings.DASHBOARD.OIDC_RECHECK_SECONDS,
     "LOGIN_REDIRECT_URL": lambda: "contacts:list",
     "LOGOUT_REDIRECT_URL": lambda: "oidc_signed_out",
 }
@@ -386,7 +390,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
             auth.login(request, self.user)
         request.session.update(kept)
         request.session[OIDC_GROUPS_SESSION_KEY] = list(getattr(self.user, "oidc_groups", ()))
-        request.session["oidc_id_token_expiration"] = time.time() + self.get_settings(
+        request.session[RECHECK_SESSION_KEY] = time.time() + self.get_settings(
             "OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS", 60 * 15
         )
         return HttpResponseRedirect(next_url)
@@ -426,6 +430,32 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 # --- what the sign-in middleware does with someone not signed in --------------------------------
+
+RECHECK_SESSION_KEY = "oidc_id_token_expiration"
+
+
+def recheck_due(request: HttpRequest) -> bool:
+    """Tell whether a signed-in person's groups are older than OIDC_RECHECK_SECONDS."""
+    checked_until = request.session.get(RECHECK_SESSION_KEY)
+    return not isinstance(checked_until, int | float) or time.time() >= checked_until
+
+
+def recheck_sign_in(request: HttpRequest) -> HttpResponse | None:
+    """Send a full-page GET whose sign-in is due for a re-check through the provider again.
+
+    Like mozilla-django-oidc's SessionRefresh, only plain page loads are redirected: an htmx
+    swap or a form post goes through (nothing typed is lost), and the next page load checks.
+    The provider signs a still-valid person straight back in, with the groups it gives now.
+    """
+    if request.method != "GET" or HtmxDetails(request) or not recheck_due(request):
+        return None
+    try:
+        url_name = resolve(request.path_info).url_name
+    except Resolver404:
+        url_name = None
+    if url_name in SIGN_IN_URL_NAMES:
+        return None
+    return redirect_to_login(request.get_full_path(), reverse("oidc_authentication_init"))
 
 
 def sign_in_required(request: HttpRequest) -> HttpResponse | None:

@@ -77,6 +77,11 @@ class SignInMiddleware:
                 return refused
             groups = request.sso_groups  # type: ignore[attr-defined]
         elif mode is AuthMode.OIDC and request.user.is_authenticated:
+            from contacts_ui.identity.oidc import recheck_sign_in
+
+            recheck = recheck_sign_in(request)
+            if recheck is not None:
+                return recheck
             groups = tuple(request.session.get(OIDC_GROUPS_SESSION_KEY, ()))
         elif mode is AuthMode.OIDC:
             # Not signed in: off to the provider (contacts_ui.identity.oidc imports this module).

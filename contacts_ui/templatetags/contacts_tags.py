@@ -37,3 +37,15 @@ def detail_url(record_id: str) -> str:
 def edit_url(record_id: str) -> str:
     """Return a contact's edit page URL, or "" when the CRM's id cannot be part of a URL."""
     return record_url("contacts:edit", str(record_id)) or ""
+
+
+@register.filter
+def id_list(ids: object) -> list[str]:
+    """Return a relationship operation's ids as a list: has_one sends one id (or null)."""
+    if ids is None:
+        return []
+    if isinstance(ids, str):
+        return [ids]
+    if isinstance(ids, list | tuple):
+        return [str(item) for item in ids]
+    return [str(ids)]

@@ -47,6 +47,16 @@ def _filtered(params: dict[str, str]) -> QuerySet[AuditEntry]:
     return entries
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Return a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -74,7 +84,8 @@ def _csv(entries: QuerySet[AuditEntry]) -> StreamingHttpResponse:
         yield writer.writerow(header)
         for entry in entries.iterator():
             yield writer.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     entry.at.isoformat(),
                     entry.username,
                     ",".join(entry.groups),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django_htmx.http import push_url, reselect, reswap, retarget
 
 from contacts_ui.crm.errors import APIStatusError, CRMError, NotFoundError
 from contacts_ui.services.errors import describe_crm_error
@@ -11,16 +14,43 @@ from contacts_ui.services.errors import describe_crm_error
 __all__ = ["crm_error_response", "describe_crm_error", "not_found", "server_error"]
 
 
+NOT_FOUND_MESSAGE = "The CRM does not know this record (it may have been deleted)."
+
+
 def crm_error_response(request: HttpRequest, exc: CRMError) -> HttpResponse:
-    """Render the CRM-trouble banner page (404 for a record the CRM does not know)."""
-    if isinstance(exc, NotFoundError):
+    """Render the CRM-trouble banner page (404 for a record the CRM does not know).
+
+    An htmx request gets the banner alone, retargeted to the page's banner region: htmx 2
+    does not swap a 4xx/5xx answer, so an error page would vanish and the page look stuck.
+    """
+    if isinstance(exc, NotFoundError) and not request.htmx:
         return not_found(request)
+    message = NOT_FOUND_MESSAGE if isinstance(exc, NotFoundError) else describe_crm_error(exc)
+    if request.htmx:
+        # Retry the page the person is on, not the fragment the failed request asked for.
+        retry_url = _local_path(request.htmx.current_url_abs_path) or request.get_full_path()
+        response = render(
+            request,
+            "errors/crm_error.html#banner",
+            {"message": message, "retry_url": retry_url},
+        )
+        response = reswap(retarget(response, "#crm-banner"), "innerHTML")
+        response = reselect(response, "#crm-error-banner")
+        # The address bar keeps the page that is still shown.
+        return push_url(response, False)
     return render(
         request,
         "errors/crm_error.html",
-        {"message": describe_crm_error(exc), "retry_url": request.get_full_path()},
+        {"message": message, "retry_url": request.get_full_path()},
         status=503 if not isinstance(exc, APIStatusError) or exc.status_code >= 429 else 502,
     )
+
+
+def _local_path(candidate: str | None) -> str | None:
+    """Return ``candidate`` if it is a path on this site (never another origin), else None."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return None
+    return candidate if "\\" not in candidate else None
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -29,5 +59,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Render the 500 page without touching anything that might have failed."""
-    return render(request, "errors/500.html", status=500)
+    """Render the 500 page without touching anything that might have failed.
+
+    No RequestContext: context processors (the user, roles, the session) may be what broke.
+    The only value is the list page's URL, and even that falls back to the site root.
+    """
+    try:
+        home = reverse("contacts:list")
+    except Exception:
+        home = "/"
+    html = loader.get_template("errors/500.html").render({"home_url": home})
+    return HttpResponseServerError(html)

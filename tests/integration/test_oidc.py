@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.identity.oidc import RECHECK_SESSION_KEY
 from contacts_ui.identity.signin import OIDC_GROUPS_SESSION_KEY
 from tests.oidc.harness import (
     OIDC_DJANGO_SETTINGS,
@@ -159,6 +161,49 @@ def test_the_same_person_signing_in_again_gets_the_groups_the_provider_gives_now
     assert client.session[OIDC_GROUPS_SESSION_KEY] == ["sales", "emea"]
     assert b"(editor)" in client.get("/contacts/").content
     assert get_user_model().objects.filter(username="ana@example.com").count() == 1
+
+
+def test_a_page_load_after_the_recheck_interval_goes_through_the_provider_again(
+    client: Client, live_oidc: None
+) -> None:
+    client.get(sign_in_at_provider(start_sign_in(client), "ana@example.com"))
+    session = client.session
+    session[RECHECK_SESSION_KEY] = time.time() - 1
+    session.save()
+
+    response = client.get("/contacts/?page=2")
+    assert response.status_code == 302
+    assert response["Location"] == "/oidc/authenticate/?next=/contacts/%3Fpage%3D2"
+
+
+def test_a_page_load_within_the_recheck_interval_is_served(client: Client, live_oidc: None) -> None:
+    client.get(sign_in_at_provider(start_sign_in(client), "ana@example.com"))
+    assert client.get("/contacts/").status_code == 200
+
+
+def test_a_person_removed_from_their_groups_loses_the_role_at_the_recheck(
+    client: Client, live_oidc: None
+) -> None:
+    client.get(sign_in_at_provider(start_sign_in(client), "ana@example.com"))
+    session = client.session
+    session[OIDC_GROUPS_SESSION_KEY] = ["sales"]  # as if the old sign-in had given more
+    session[RECHECK_SESSION_KEY] = time.time() - 1
+    session.save()
+
+    sign_in = client.get("/contacts/")["Location"]
+    client.get(sign_in_at_provider(client.get(sign_in)["Location"], "ana@example.com"))
+    assert client.session[OIDC_GROUPS_SESSION_KEY] == ["sales", "emea"]
+    assert client.session[RECHECK_SESSION_KEY] > time.time()
+
+
+def test_an_htmx_request_after_the_recheck_interval_is_not_interrupted(
+    client: Client, live_oidc: None
+) -> None:
+    client.get(sign_in_at_provider(start_sign_in(client), "ana@example.com"))
+    session = client.session
+    session[RECHECK_SESSION_KEY] = time.time() - 1
+    session.save()
+    assert client.get("/contacts/", headers={"HX-Request": "true"}).status_code == 200
 
 
 def test_signing_in_as_someone_else_in_the_same_browser_keeps_the_new_groups(
