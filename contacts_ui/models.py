@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from contacts_ui.crm.safety import scrub
 
 
 class ListPreference(models.Model):
@@ -61,3 +65,13 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.record_id} {self.result}"
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> AuditEntry:
+        """Load an entry with lone surrogates replaced: rows written before the CRM boundary
+        cleaned them would otherwise fail every page (and CSV) that shows them."""
+        entry = super().from_db(db, field_names, values)
+        for name in ("username", "record_id", "changes", "relationships", "error_message"):
+            if name in entry.__dict__:
+                entry.__dict__[name] = scrub(entry.__dict__[name])
+        return entry

@@ -48,6 +48,14 @@ class CRMError(Exception):
     """Base class for every error raised by the CRM service layer."""
 
 
+class InvalidRecordIdError(CRMError, ValueError):
+    """Raise for an id no request can name ("", "." or ".."): no such record can be fetched.
+
+    A CRMError, so a page that meets such an id (a related record's, say) degrades like any
+    other CRM failure instead of a 500; a ValueError, as callers passing junk expect.
+    """
+
+
 class APIConnectionError(CRMError):
     """Raise when the API could not be reached or the connection broke mid-request."""
 

@@ -245,8 +245,8 @@ class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         return context
 
     def data_for(self, name: str, value: Any) -> PostData:
-        """Return every ticked option's value."""
-        return {name: [str(item) for item in value or ()]}
+        """Return every ticked option's value, once: a stored repeat is one ticked box."""
+        return {name: list(dict.fromkeys(str(item) for item in value or ()))}
 
 
 class RowsWidget(forms.Widget):

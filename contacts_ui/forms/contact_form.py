@@ -36,10 +36,12 @@ from contacts_ui.fields.display import DEFAULT_CONTEXT, is_empty
 from contacts_ui.fields.formfields import FormContext, fit_to_stored
 from contacts_ui.fields.registry import ValueTypeEntry
 from contacts_ui.fields.widgets import (
+    TEXTAREA,
     CheckboxSelectMultiple,
     HiddenInput,
     RowsWidget,
     TextInput,
+    as_posted,
     raw_value,
 )
 
@@ -192,12 +194,14 @@ class ContactForm(forms.Form):
 
     def _add_field(self, key: str, definition: FieldDefinition, editing: bool) -> None:
         entry = entry_for(definition.value_type)
-        if definition.read_only or not entry.writable:
+        name = field_name(key)
+        # A key with a line break or NUL comes back from the browser under another name (the
+        # parser and form encoding rewrite them), so its input would read as emptied.
+        if definition.read_only or not entry.writable or as_posted(name, TEXTAREA) != name:
             self._show_read_only(key, definition)
             return
         assert entry.form_field is not None
         assert entry.from_api is not None
-        name = field_name(key)
         field = entry.form_field(definition, self.context)
         if editing:
             try:

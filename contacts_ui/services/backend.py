@@ -6,6 +6,8 @@ views call services and receive typed models or a typed ``CRMError``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 
 from django.conf import settings
@@ -121,3 +123,17 @@ def capabilities() -> Capabilities:
 def backend_name() -> str:
     """Return the configured backend's name, to keep cache keys of different CRMs apart."""
     return str(settings.DASHBOARD.CRM_BACKEND)
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def cache_id(record_id: str) -> str:
+    """Return a CRM id as a cache-key part: as it is when plain, else as a digest.
+
+    The CRM's ids are opaque: spaces, control characters or a great length would make a key
+    memcached refuses (and Django warns about), and a digest keeps two ids apart all the same.
+    """
+    if _PLAIN_ID.fullmatch(record_id):
+        return record_id
+    return "sha256-" + hashlib.sha256(record_id.encode("utf-8", "surrogatepass")).hexdigest()

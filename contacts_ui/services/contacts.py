@@ -16,7 +16,7 @@ from django.core.cache import cache
 from contacts_ui.crm.errors import CRMError, DuplicateContactError
 from contacts_ui.crm.models import Filter, Page, Record
 from contacts_ui.crm.port import Sort
-from contacts_ui.services.backend import backend_name, get_crm
+from contacts_ui.services.backend import backend_name, cache_id, get_crm
 
 CONTACT_CACHE_SECONDS = 60
 # A merged search (a CRM without OR) asks this many per alternative and keeps at most this many.
@@ -34,7 +34,7 @@ class AccountLookupError(ValueError):
 
 
 def _contact_cache_key(contact_id: str) -> str:
-    return f"crm:{backend_name()}:contact:{contact_id}"
+    return f"crm:{backend_name()}:contact:{cache_id(contact_id)}"
 
 
 def list_contacts(

@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from contacts_ui.crm.errors import CRMError, NotFoundError
 from contacts_ui.crm.models import Record, RelationshipDefinition
-from contacts_ui.services.backend import backend_name, get_crm
+from contacts_ui.services.backend import backend_name, cache_id, get_crm
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class RelatedName:
 
 
 def _key(record_id: str) -> str:
-    return f"crm:{backend_name()}:name:{record_id}"
+    return f"crm:{backend_name()}:name:{cache_id(record_id)}"
 
 
 def _members_key() -> str:

@@ -20,6 +20,7 @@ from contacts_ui.crm.errors import (
     APIConnectionError,
     APITimeoutError,
     CRMResponseError,
+    InvalidRecordIdError,
     make_status_error,
 )
 from contacts_ui.crm.lightfield.constants import (
@@ -520,7 +521,7 @@ def _item_path(collection: str, id: str) -> str:
     """Return ``collection/<id>`` with the id encoded so it can never change the path."""
     # quote() leaves "." alone and httpx collapses dot segments, so ".." would climb a level.
     if not id or id in {".", ".."}:
-        raise ValueError(f"Invalid record id {id!r}.")
+        raise InvalidRecordIdError(f"Invalid record id {id!r}.")
     return f"{collection}/{quote(id, safe='')}"
 
 
