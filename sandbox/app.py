@@ -27,6 +27,7 @@ from sandbox.definitions import MEMBER_TYPE, SCHEMAS_BY_COLLECTION, ObjectSchema
 from sandbox.errors import ApiError
 from sandbox.faults import Faults
 from sandbox.filters import FoldCache, apply_filters, parse_filters
+from sandbox.hostile import with_hostile
 from sandbox.idempotency import HEADER as IDEMPOTENCY_HEADER
 from sandbox.idempotency import IdempotencyKeys, check_key
 from sandbox.ratelimit import Category, RateLimiter
@@ -105,6 +106,21 @@ class RequestLog(list[tuple[str, str, str]]):
         ]
 
 
+def _wsgi_path(environ: dict[str, Any]) -> dict[str, Any]:
+    """Return ``environ`` with PATH_INFO as WSGI wants it: UTF-8 bytes spelled as latin-1.
+
+    httpx's in-process WSGITransport (the embedded sandbox) passes the decoded path as plain
+    text instead, so an id such as "ünï" failed to route. A real server's PATH_INFO always
+    survives the latin-1 → UTF-8 round trip and is left alone.
+    """
+    path = environ.get("PATH_INFO", "")
+    try:
+        path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return {**environ, "PATH_INFO": path.encode("utf-8", "replace").decode("latin-1")}
+    return environ
+
+
 class SandboxApp:
     """Serve the Lightfield-compatible API over WSGI."""
 
@@ -112,7 +128,11 @@ class SandboxApp:
         self.config = config
         self.store = Store(
             config.db_path,
-            seed=lambda: build_workspace(config.seed),
+            seed=lambda: (
+                with_hostile(build_workspace(config.seed))
+                if config.hostile
+                else build_workspace(config.seed)
+            ),
             clock=config.clock,
             list_lag=config.list_lag,
         )
@@ -140,7 +160,7 @@ class SandboxApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        response = self.handle(Request(environ))
+        response = self.handle(Request(_wsgi_path(environ)))
         return response(environ, start_response)
 
     def close(self) -> None:

@@ -34,6 +34,8 @@ class SandboxConfig:
     list_lag: float = 0.0
     wrapped_errors: bool = False
     seed: int = DEFAULT_SEED
+    # Seed the hostile fixture set too (sandbox/hostile.py): odd data to browse.
+    hostile: bool = False
     link_base: str = "https://crm.lightfield.app"
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep

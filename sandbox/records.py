@@ -35,9 +35,24 @@ def to_millis(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
+# Reserved field keys of the hostile fixture set (sandbox/hostile.py): raw top-level values.
+RAW_HTTP_LINK = "_raw:httpLink"
+RAW_CREATED_AT = "_raw:createdAt"
+RAW_UPDATED_AT = "_raw:updatedAt"
+
+
 def to_json(value: Any) -> str:
-    """Encode a value as compact UTF-8 JSON text, the way every sandbox response is written."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Encode a value as compact UTF-8 JSON text, the way every sandbox response is written.
+
+    Text with a lone surrogate (the hostile fixture set holds some) cannot be UTF-8, so it is
+    written with \\u escapes instead, as a real API's encoder would.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text
 
 
 def format_timestamp(millis: int) -> str:
@@ -76,11 +91,15 @@ class Renderer:
         if record.object_type == MEMBER_TYPE:
             return self._member(record)
         schema = SCHEMAS[record.object_type]
+        # Hostile fixtures (sandbox/hostile.py) carry raw values the store cannot represent.
+        raw = record.fields
         return {
             "id": record.id,
-            "createdAt": format_timestamp(record.created_at),
-            "updatedAt": format_timestamp(record.updated_at),
-            "httpLink": f"{self._link_base}/{schema.collection}/{record.id}",
+            "createdAt": raw.get(RAW_CREATED_AT) or format_timestamp(record.created_at),
+            "updatedAt": raw.get(RAW_UPDATED_AT) or format_timestamp(record.updated_at),
+            "httpLink": raw.get(
+                RAW_HTTP_LINK, f"{self._link_base}/{schema.collection}/{record.id}"
+            ),
             "externalId": None,
             "fields": {
                 key: {"valueType": fd.value_type.value, "value": record.fields.get(key)}

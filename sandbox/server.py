@@ -24,7 +24,7 @@ DEFAULT_DB = Path("var") / "sandbox.sqlite3"
 HIGHLEVEL_DB_NAME = "highlevel-sandbox.sqlite3"
 LIGHTFIELD_RATE_LIMIT = 25.0
 # Options only the Lightfield flavour understands, with their "not given" values.
-_LIGHTFIELD_ONLY = {"list_lag": 0.0, "wrapped_errors": False}
+_LIGHTFIELD_ONLY = {"list_lag": 0.0, "wrapped_errors": False, "hostile": False}
 
 AnyConfig = SandboxConfig | highlevel.HighLevelSandboxConfig
 
@@ -102,6 +102,12 @@ def add_arguments(parser: argparse.ArgumentParser, *, default_db: Path = DEFAULT
         "--wrapped-errors", action="store_true", help='wrap error bodies as {"error": {...}}'
     )
     parser.add_argument("--reset", action="store_true", help="delete the database and re-seed")
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="also seed contacts with hostile data (bad link schemes, dotted ids, edge "
+        "datetimes, surrogates, markup); kept in their own database unless --db is given",
+    )
 
 
 def config_from_options(options: Mapping[str, Any]) -> AnyConfig:
@@ -110,6 +116,9 @@ def config_from_options(options: Mapping[str, Any]) -> AnyConfig:
     default_db = Path(options.get("default_db") or DEFAULT_DB)
     if api == "highlevel":
         default_db = default_db.with_name(HIGHLEVEL_DB_NAME)
+    elif options.get("hostile"):
+        # The demo database is seeded once: the hostile set gets a file of its own.
+        default_db = default_db.with_name(f"{default_db.stem}-hostile{default_db.suffix}")
     db = str(options["db"] or default_db)
     if db != ":memory:":
         path = Path(db)
@@ -150,6 +159,7 @@ def config_from_options(options: Mapping[str, Any]) -> AnyConfig:
         rate_limit=LIGHTFIELD_RATE_LIMIT if rate_limit is None else rate_limit or None,
         list_lag=options["list_lag"],
         wrapped_errors=options["wrapped_errors"],
+        hostile=bool(options.get("hostile")),
     )
 
 
