@@ -36,12 +36,12 @@ DETAIL = f"/contacts/{CONTACT_ID}/"
 EDIT = f"/contacts/{CONTACT_ID}/edit/"
 HTMX = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{DETAIL}"}
 PROPERTY = settings(
-    max_examples=120,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-AUDIT_PROPERTY = settings(PROPERTY, max_examples=80)
+AUDIT_PROPERTY = settings(PROPERTY, max_examples=60)
 
 
 def typed(strings: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
