@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -67,10 +68,16 @@ class AuditEntry(models.Model):
         return f"{self.username} {self.action} {self.record_id} {self.result}"
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> AuditEntry:
+    def from_db(
+        cls,
+        db: str | None,
+        field_names: Collection[str],
+        values: Collection[Any],
+        **kwargs: Any,
+    ) -> Self:
         """Load an entry with lone surrogates replaced: rows written before the CRM boundary
         cleaned them would otherwise fail every page (and CSV) that shows them."""
-        entry = super().from_db(db, field_names, values)
+        entry = super().from_db(db, field_names, values, **kwargs)
         for name in ("username", "record_id", "changes", "relationships", "error_message"):
             if name in entry.__dict__:
                 entry.__dict__[name] = scrub(entry.__dict__[name])

@@ -108,10 +108,11 @@ STORED_VALUE_NOTE = _(
 
 
 class TextField(CRMFieldMixin, forms.CharField):
-    widget = w.TextInput
+    # A class, or an instance: fit_to_stored swaps in a textarea for a multi-line value.
+    widget: type[forms.Widget] | forms.Widget = w.TextInput
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         # A multi-line value is edited in a textarea, which posts CRLF; the CRM's text uses LF.
         return text.replace("\r\n", "\n").replace("\r", "\n")
 

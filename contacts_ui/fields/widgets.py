@@ -108,7 +108,7 @@ class DataForMixin:
     def relax(self) -> None:
         """Drop the constraints a browser checks, so a stored value cannot block the form."""
         if getattr(self, "input_type", "text") in {"email", "url", "number"}:
-            self.input_type = "text"
+            setattr(self, "input_type", "text")  # noqa: B010 — set on the instance only.
         attrs: dict[str, Any] = getattr(self, "attrs", {})
         for constraint in ("min", "max", "step", "pattern"):
             attrs.pop(constraint, None)

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -368,7 +367,7 @@ def step(request: HttpRequest) -> HttpResponse:
     target_url = record_url("contacts:detail", target_id)
     if target_url is None:
         # The CRM's id cannot be part of our URLs: land on the list page instead of a 500.
-        return HttpResponseRedirect(_list_url(target_query))
+        return HttpResponseRedirect(list_url(target_query))
     return HttpResponseRedirect(f"{target_url}?{params.urlencode()}")
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django_htmx.http import push_url, reselect, reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from contacts_ui.crm.errors import APIStatusError, CRMError, NotFoundError
 from contacts_ui.services.errors import describe_crm_error
@@ -23,12 +24,13 @@ def crm_error_response(request: HttpRequest, exc: CRMError) -> HttpResponse:
     An htmx request gets the banner alone, retargeted to the page's banner region: htmx 2
     does not swap a 4xx/5xx answer, so an error page would vanish and the page look stuck.
     """
-    if isinstance(exc, NotFoundError) and not request.htmx:
+    htmx = HtmxDetails(request)
+    if isinstance(exc, NotFoundError) and not htmx:
         return not_found(request)
     message = NOT_FOUND_MESSAGE if isinstance(exc, NotFoundError) else describe_crm_error(exc)
-    if request.htmx:
+    if htmx:
         # Retry the page the person is on, not the fragment the failed request asked for.
-        retry_url = _local_path(request.htmx.current_url_abs_path) or request.get_full_path()
+        retry_url = _local_path(htmx.current_url_abs_path) or request.get_full_path()
         response = render(
             request,
             "errors/crm_error.html#banner",

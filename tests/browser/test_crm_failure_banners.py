@@ -15,6 +15,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.crm.port import CRM
 from contacts_ui.services import backend as services
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, no_sleep
 
@@ -33,15 +34,15 @@ def fail_crm(make_sandbox: Callable[..., object]) -> Iterator[Callable[[], None]
         max_retries=0,
         sleep=no_sleep,
     )
-    previous: list[LightfieldClient | None] = []
+    previous: list[CRM | None] = []
 
     def switch() -> None:
-        previous.append(services.use_client(failing))
+        previous.append(services.use_crm(failing))
         cache.clear()
 
     yield switch
     if previous:
-        services.use_client(previous[0])
+        services.use_crm(previous[0])
     failing.close()
 
 
