@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import httpx
 import respx
@@ -524,6 +524,12 @@ class BrowserForm(HTMLParser):
         for name, value in self.entries:
             data.setdefault(name, []).append(value.replace("\n", "\r\n"))
         return data
+
+
+def post_form(client: Any, url: str, form: BrowserForm, **extra: Any) -> Any:
+    """Post ``form`` as a browser does: application/x-www-form-urlencoded, CRLF line breaks."""
+    body = urlencode([(n, v) for n, values in form.post_data().items() for v in values])
+    return client.post(url, body, content_type="application/x-www-form-urlencoded", **extra)
 
 
 def read_form(html: str) -> BrowserForm:

@@ -14,7 +14,7 @@ from contacts_ui.templatetags.contacts_tags import id_list
 from contacts_ui.views.audit import csv_cell
 from contacts_ui.views.errors import server_error
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
-from tests.integration.hostile_support import read_form
+from tests.integration.hostile_support import post_form, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_a_one_time_message_rides_the_session_not_an_unpartitioned_cookie(
 ) -> None:
     contact = crm.list_contacts(limit=1).data[0]
     edit = f"/contacts/{contact.id}/edit/"
-    response = client.post(edit, read_form(client.get(edit).content.decode()).post_data())
+    response = post_form(client, edit, read_form(client.get(edit).content.decode()))
     assert response.status_code == 302
     assert "messages" not in response.cookies
     assert list(client.get(response["Location"]).context["messages"])

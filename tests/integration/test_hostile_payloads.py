@@ -25,6 +25,7 @@ from tests.integration.hostile_support import (
     Scenario,
     foreign_markup,
     hostile_crm,
+    post_form,
     read_form,
     record_ids,
     scenarios,
@@ -121,7 +122,7 @@ def test_an_edit_form_posted_back_untouched_sends_nothing(
 ) -> None:
     serve(crm, scenario)
     form = read_form(assert_page_is_ours(client.get(EDIT)))
-    response = client.post(EDIT, form.post_data())
+    response = post_form(client, EDIT, form)
     assert crm.writes == []
     assert response.status_code == 302, response.content.decode()[:2000]
 

@@ -16,7 +16,7 @@ from sandbox.app import make_app
 from sandbox.config import SandboxConfig
 from sandbox.hostile import hostile_workspace
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
-from tests.integration.hostile_support import foreign_markup, read_form
+from tests.integration.hostile_support import foreign_markup, post_form, read_form
 
 pytestmark = pytest.mark.django_db
 HOSTILE_CONTACTS = [
@@ -78,6 +78,6 @@ def test_a_hostile_contact_edit_form_posted_back_untouched_writes_nothing(
     assert form.blocked == []
     writes_before = len(hostile_app.request_log.matching(method="POST"))
 
-    response = client.post(url, form.post_data())
+    response = post_form(client, url, form)
     assert response.status_code == 302
     assert len(hostile_app.request_log.matching(method="POST")) == writes_before
