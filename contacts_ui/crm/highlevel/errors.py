@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from contacts_ui.crm.errors import APIStatusError, DuplicateContactError, make_status_error
+from contacts_ui.crm.safety import scrub
 
 __all__ = ["highlevel_status_error", "param_for_property"]
 
@@ -93,7 +94,9 @@ def highlevel_status_error(
     ``DuplicateContactError`` naming the existing contact when ``meta.contactId`` says it.
     """
     try:
-        decoded: Any = json.loads(content.decode("utf-8", errors="replace")) if content else None
+        decoded: Any = (
+            scrub(json.loads(content.decode("utf-8", errors="replace"))) if content else None
+        )
     except ValueError:
         decoded = None
     if not isinstance(decoded, Mapping):

@@ -37,6 +37,7 @@ from contacts_ui.crm.highlevel.constants import (
 )
 from contacts_ui.crm.highlevel.errors import highlevel_status_error
 from contacts_ui.crm.models import RateLimit
+from contacts_ui.crm.safety import scrub
 
 __all__ = [
     "NO_CONTEXT",
@@ -233,7 +234,8 @@ class HighLevelTransport:
 def parse_json(response: httpx.Response) -> Mapping[str, Any]:
     """Return a JSON object body, or raise ``CRMResponseError`` for anything else."""
     try:
-        payload = response.json()
+        # The same boundary as Lightfield's: lone surrogates never get past the client.
+        payload = scrub(response.json())
     except ValueError as exc:
         raise CRMResponseError(
             f"The CRM API answered {response.status_code} with a body that is not JSON.",
