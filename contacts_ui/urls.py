@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from contacts_ui.views import contact_detail, contact_list, edit, relationships
+from contacts_ui.views import contact_detail, contact_list, edit, inline_edit, relationships
 
 
 class RecordIdConverter:
@@ -33,6 +33,8 @@ class RelationshipKeyConverter:
 
 
 register_converter(RelationshipKeyConverter, "relationship_key")
+# Field keys are spelled the same way (``$title``, ``lead-score``).
+register_converter(RelationshipKeyConverter, "field_key")
 
 app_name = "contacts"
 urlpatterns = [
@@ -47,6 +49,16 @@ urlpatterns = [
     path("preview/", edit.markdown_preview, name="markdown-preview"),
     path("<record_id:contact_id>/", contact_detail.contact_detail, name="detail"),
     path("<record_id:contact_id>/edit/", edit.contact_edit, name="edit"),
+    path(
+        "<record_id:contact_id>/fields/<field_key:key>/",
+        inline_edit.contact_field,
+        name="field",
+    ),
+    path(
+        "<record_id:contact_id>/fields/<field_key:key>/edit/",
+        inline_edit.field_editor,
+        name="field-edit",
+    ),
     path(
         "<record_id:contact_id>/relationships/<relationship_key:key>/",
         relationships.change_relationship,

@@ -415,3 +415,6 @@ RENDERERS: dict[str, Renderer] = {
     "HTML": Renderer(_html_text, _html_html),
 }
 FALLBACK = Renderer(_text, _text_html)
+
+# Public name for the rest of the app (relationship links, "open in CRM" icons).
+safe_http_url = _safe_http_url

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import HttpRequest
@@ -32,6 +33,8 @@ from contacts_ui.crm.errors import (
     UnprocessableEntityError,
 )
 from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
+from contacts_ui.fields.display import safe_http_url
+from contacts_ui.listing.search import FILTER_PREFIX
 from contacts_ui.services import related
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
@@ -340,6 +343,8 @@ class LinkedItem:
     url: str = ""
     external: bool = False
     missing: bool = False
+    # Where the record lives in the CRM (http(s) only), offered beside the in-dashboard link.
+    crm_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -424,15 +429,24 @@ def dom_id(index: int, key: str) -> str:
 
 
 def _item(
-    record_id: str, names: Mapping[str, related.RelatedName], object_type: str | None
+    record_id: str,
+    names: Mapping[str, related.RelatedName],
+    object_type: str | None,
+    filter_param: str | None = None,
 ) -> LinkedItem:
+    """Link a related record inside the dashboard: a contact's page, or the contacts list
+    filtered by it; the CRM's own page is a separate link."""
     name = names.get(record_id)
     label = name.name if name else record_id
+    missing = bool(name and name.missing)
+    crm_url = (safe_http_url(name.http_link) or "") if name is not None else ""
     if object_type == "contact":
-        return LinkedItem(record_id, label, reverse("contacts:detail", args=[record_id]))
-    if name is not None and name.http_link:
-        return LinkedItem(record_id, label, name.http_link, external=True, missing=name.missing)
-    return LinkedItem(record_id, label, missing=bool(name and name.missing))
+        url = reverse("contacts:detail", args=[record_id])
+    elif filter_param:
+        url = f"{reverse('contacts:list')}?{urlencode({filter_param: record_id})}"
+    else:
+        url = ""
+    return LinkedItem(record_id, label, url, missing=missing, crm_url=crm_url)
 
 
 def build_panels(
@@ -474,6 +488,7 @@ def build_panels(
         state = states.get(key) or PanelState(key=key)
         noun, nouns = NOUNS.get(object_type or "", ("record", "records"))
         editable = definition is not None
+        filter_param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
         url = search_url = ""
         if editable:
             url = reverse("contacts:relationships", args=[contact_id, key])
@@ -486,7 +501,7 @@ def build_panels(
             dom_id=dom_id(index, key),
             url=url,
             search_url=search_url,
-            items=[_item(i, names, object_type) for i in linked],
+            items=[_item(i, names, object_type, filter_param) for i in linked],
             editable=editable,
             searchable=searchable(object_type),
             noun=noun,
