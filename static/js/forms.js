@@ -84,21 +84,16 @@
     return root.querySelector("[autofocus], [aria-invalid=true], input:not([type=hidden]), select, textarea");
   }
 
+  // An editor swapped in takes the keyboard; after a save or a cancel the keyboard goes back
+  // to the field's own "Edit" control (the control that had it was just replaced).
   document.addEventListener("htmx:load", function (event) {
-    var editor = event.target.matches && event.target.matches(".field-row.editing") ? event.target : null;
-    if (editor) {
-      var control = firstControl(editor);
+    var row = event.target;
+    if (!row.matches || !row.matches(".field-row")) return;
+    if (row.classList.contains("editing")) {
+      var control = firstControl(row);
       if (control) control.focus();
-    }
-  });
-
-  // After a save or a cancel, keep the keyboard on the field's own "Edit" control.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var row = event.detail.target;
-    if (!row || !row.classList || !row.classList.contains("field-row")) return;
-    var fresh = document.getElementById(row.id);
-    if (fresh && !fresh.classList.contains("editing")) {
-      var edit = fresh.querySelector("[data-edit-field]");
+    } else if (!document.activeElement || document.activeElement === document.body) {
+      var edit = row.querySelector("[data-edit-field]");
       if (edit) edit.focus();
     }
   });
