@@ -33,11 +33,16 @@
     if (link) link.click();
   }
 
+  function bringIntoView(results) {
+    var top = results.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) results.scrollIntoView({ block: "start" });
+  }
+
   function focusResults() {
     var results = document.getElementById("results");
     if (!results) return;
     results.focus({ preventScroll: true });
-    results.scrollIntoView({ block: "nearest" });
+    bringIntoView(results);
   }
 
   // Enter in the search box searches, then hands the keyboard to the results (j, k, Enter).
@@ -147,7 +152,7 @@
       focusResults();
     } else if (!fromSearch) {
       var results = document.getElementById("results");
-      if (results && results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: "start" });
+      if (results) bringIntoView(results);
     }
     var filters = document.getElementById("filters-panel");
     if (filters && !fromSearch) filters.open = false;
