@@ -21,6 +21,7 @@ from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import audit
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services.definitions import get_definitions
+from contacts_ui.views import audit as audit_rows
 from contacts_ui.views.common import (
     FROM_PARAM,
     JUST_SAVED_SESSION_KEY,
@@ -162,7 +163,7 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
         "position": where,
         "back_url": list_url(where.back_query if where else from_query),
         "from_query": from_query,
-        "history": audit.history(record.id),
+        "history": audit_rows.describe(audit.history(record.id), with_record_names=False),
         "just_saved": request.session.pop(JUST_SAVED_SESSION_KEY, None) == record.id,
     }
     return render(request, "contacts/detail.html", context)
