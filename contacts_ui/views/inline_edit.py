@@ -36,12 +36,13 @@ from contacts_ui.forms.contact_form import (
     record_values,
 )
 from contacts_ui.identity.roles import Role, require_role
+from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
-from contacts_ui.views.contact_detail import display_field
+from contacts_ui.views.contact_detail import display_field, key_facts
 from contacts_ui.views.contact_detail import field_dom_id as dom_id
 from contacts_ui.views.edit import (
     IN_FLIGHT_MESSAGE,
@@ -131,11 +132,20 @@ def _render_editor(
 def _render_display(
     request: HttpRequest, record: Record, definitions: Definitions, key: str, *, saved: bool = False
 ) -> HttpResponse:
-    context = {
+    context: dict[str, Any] = {
         "record": record,
         "field": display_field(record, definitions, key),
         "saved": saved,
     }
+    if saved:
+        # The header repeats the key facts (name, title, email, phone, warnings): refresh it too.
+        fields = [display_field(record, definitions, k) for k in definitions.field_definitions]
+        context |= {
+            "head_oob": True,
+            "name": record.display_name,
+            "facts": key_facts(record, relationships.build_panels(record, definitions)),
+            "warnings": [f.label for f in fields if f.warning],
+        }
     return render(request, f"{TEMPLATE}#field-row", context)
 
 

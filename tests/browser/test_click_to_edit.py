@@ -51,6 +51,7 @@ def test_enter_saves_a_new_job_title_in_place_with_one_update_of_the_title_alone
     assert page.evaluate("window.__stillHere") is True
     assert len(_updates(sandbox_app, record)) == 1
     assert crm.get_contact(record.id).value("$title") == "Head of Counting"
+    assert "Head of Counting" in page.locator("header.contact-head").inner_text()
 
 
 def test_the_update_carries_only_the_title(new_page, crm, sandbox_app) -> None:  # type: ignore[no-untyped-def]
