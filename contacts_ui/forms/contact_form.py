@@ -164,7 +164,7 @@ class ContactForm(forms.Form):
         initial: Mapping[str, Any] | None = None,
         display_context: DisplayContext = DEFAULT_CONTEXT,
         only: str | None = None,
-        auto_id: str = "id_%s",
+        auto_id: bool | str = "id_%s",
     ) -> None:
         super().__init__(data, initial=dict(initial or {}), auto_id=auto_id)
         self.definitions = definitions
