@@ -82,6 +82,12 @@
       case "n":
         if (document.body.dataset.newUrl) window.location.assign(document.body.dataset.newUrl);
         break;
+      case "l": {
+        // Link a record: the first relationship picker on the contact page.
+        var picker = document.querySelector("#relationships form.picker input[name=q]");
+        if (picker) { event.preventDefault(); picker.focus(); picker.scrollIntoView({ block: "center" }); }
+        break;
+      }
       case "?":
         if (dialog && dialog.showModal) {
           event.preventDefault();

@@ -92,6 +92,9 @@
     if (row.classList.contains("editing")) {
       var control = firstControl(row);
       if (control) control.focus();
+      // Fixing a value usually means replacing it: typing overwrites, arrows keep it.
+      if (control && control.select && /^(text|email|tel|url|search|number)$/.test(control.type) &&
+          !control.getAttribute("aria-invalid")) control.select();
     } else if (!document.activeElement || document.activeElement === document.body) {
       var edit = row.querySelector("[data-edit-field]");
       if (edit) edit.focus();

@@ -71,7 +71,7 @@ def test_the_shortcuts_dialog_lists_every_shortcut(page) -> None:  # type: ignor
     page.keyboard.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     text = dialog.inner_text()
-    for shortcut in ("/", "Esc", "j", "k", "Enter", "[", "]", "e", "n", "Ctrl", "?"):
+    for shortcut in ("/", "Esc", "j", "k", "Enter", "[", "]", "e", "n", "l", "Ctrl", "?"):
         assert shortcut in text, shortcut
     assert "Edit the open contact" in text
     assert "New contact" in text
@@ -89,3 +89,29 @@ def test_an_error_summary_link_moves_the_keyboard_to_its_field(page) -> None:  #
     page.get_by_label("Job title").focus()
     summary.get_by_role("link", name=re.compile(r"^Phone:")).click()
     assert page.evaluate("document.activeElement.name") == "fields.$phone"
+
+
+def test_l_then_typing_links_an_account_to_the_open_contact(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/contacts/")
+    page.locator("table.records tbody a.row-link").first.click()
+    page.wait_for_url(re.compile(r"/contacts/con_[^/]+/(\?.*)?$"))
+    page.keyboard.press("l")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.type("A")
+    page.get_by_role("option").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator(".rel-outcome").wait_for()
+    assert "Added" in page.locator(".rel-outcome").inner_text()
+
+
+def test_opening_an_editor_selects_the_value_so_typing_replaces_it(page, crm) -> None:  # type: ignore[no-untyped-def]
+    record = next(r for r in crm.list_contacts(limit=25).data if r.value("$title"))
+    page.goto(f"/contacts/{record.id}/")
+    page.get_by_role("link", name="Edit Job title").click()
+    page.get_by_role("textbox", name="Job title").wait_for()
+    page.wait_for_function("document.activeElement.selectionEnd > 0")
+    page.keyboard.type("Buyer")
+    page.keyboard.press("Enter")
+    page.locator("#field-row-title .field-value", has_text="Buyer").wait_for()
+    assert page.locator("#field-row-title .field-value").inner_text().strip() == "Buyer"
