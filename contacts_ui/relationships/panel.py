@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -34,7 +34,6 @@ from contacts_ui.crm.errors import (
 )
 from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
 from contacts_ui.fields.display import safe_http_url
-from contacts_ui.listing.search import FILTER_PREFIX
 from contacts_ui.services import related
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
@@ -64,6 +63,8 @@ __all__ = [
 ]
 
 OpName = Literal["add", "remove", "replace"]
+# Names the contacts list's query parameter that filters by a relationship key (views know it).
+ListFilter = Callable[[str], str]
 Operation = dict[str, Any]
 
 # Lightfield: at most 25 referenced ids and 25 link changes per request, across the whole body.
@@ -455,8 +456,13 @@ def build_panels(
     *,
     contact_id: str | None = None,
     states: Mapping[str, PanelState] | None = None,
+    list_filter: ListFilter | None = None,
 ) -> list[Panel]:
-    """Build one section per relationship definition, then any extra key the record carries."""
+    """Build one section per relationship definition, then any extra key the record carries.
+
+    With ``list_filter``, a linked account (or other non-contact) links to the contacts list
+    filtered by it; a linked contact always links to its page.
+    """
     states = states or {}
     contact_id = contact_id or record.id
     keys = list(definitions.relationship_definitions)
@@ -488,7 +494,7 @@ def build_panels(
         state = states.get(key) or PanelState(key=key)
         noun, nouns = NOUNS.get(object_type or "", ("record", "records"))
         editable = definition is not None
-        filter_param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
+        filter_param = list_filter(key) if list_filter and definition and definition.slug else None
         url = search_url = ""
         if editable:
             url = reverse("contacts:relationships", args=[contact_id, key])
@@ -610,6 +616,7 @@ def panel_context(
     from_query: str = "",
     outcome: Outcome | None = None,
     state: PanelState | None = None,
+    list_filter: ListFilter | None = None,
 ) -> dict[str, Any]:
     """Return what the ``relationships`` partial needs, on the contact page and after a change.
 
@@ -626,7 +633,9 @@ def panel_context(
             outcome = None
     return {
         "record": record,
-        "relationships": build_panels(record, definitions, contact_id=contact_id, states=states),
+        "relationships": build_panels(
+            record, definitions, contact_id=contact_id, states=states, list_filter=list_filter
+        ),
         "rel_outcome": outcome,
         "rel_outcome_url": (
             reverse("contacts:relationships", args=[contact_id, outcome.key]) if outcome else ""

@@ -27,6 +27,7 @@ from contacts_ui.views.common import (
     JUST_SAVED_SESSION_KEY,
     display_context,
     list_url,
+    relationship_list_filter,
 )
 from contacts_ui.views.errors import crm_error_response
 
@@ -140,7 +141,9 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
         refresh_params[FROM_PARAM] = from_query
     refresh_params["refresh"] = "1"
     # The relationships panel (and the outcome a plain form post left for it).
-    panel = relationships.panel_context(request, record, definitions, from_query=from_query)
+    panel = relationships.panel_context(
+        request, record, definitions, from_query=from_query, list_filter=relationship_list_filter
+    )
     context = {
         "record": record,
         "name": record.display_name,

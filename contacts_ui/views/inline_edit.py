@@ -42,6 +42,7 @@ from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
+from contacts_ui.views.common import relationship_list_filter
 from contacts_ui.views.contact_detail import display_field, key_facts
 from contacts_ui.views.contact_detail import field_dom_id as dom_id
 from contacts_ui.views.edit import (
@@ -143,7 +144,12 @@ def _render_display(
         context |= {
             "head_oob": True,
             "name": record.display_name,
-            "facts": key_facts(record, relationships.build_panels(record, definitions)),
+            "facts": key_facts(
+                record,
+                relationships.build_panels(
+                    record, definitions, list_filter=relationship_list_filter
+                ),
+            ),
             "warnings": [f.label for f in fields if f.warning],
         }
     return render(request, f"{TEMPLATE}#field-row", context)
