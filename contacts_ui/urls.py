@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from contacts_ui.views import contact_detail, contact_list, edit, relationships
+from contacts_ui.views import contact_detail, contact_list, edit, inline_edit, relationships
 
 # Dot segments, and the names of pages that sit where an id would.
 _UNLINKABLE_IDS = frozenset({".", "..", "new", "columns", "step", "preview"})
@@ -49,6 +49,29 @@ class RelationshipKeyConverter:
 
 register_converter(RelationshipKeyConverter, "relationship_key")
 
+
+class FieldKeyConverter:
+    """Match any field key the CRM may define (``$title``, ``lead-score``, a HighLevel id).
+
+    Keys come from the CRM's definitions, so they are as opaque as ids: any one path segment
+    other than a dot segment. A key that cannot be in a URL gets no edit control, never a 500.
+    """
+
+    regex = r"[^/]+"
+
+    def to_python(self, value: str) -> str:
+        if value in {".", ".."}:
+            raise ValueError("dot segments are not field keys")
+        return value
+
+    def to_url(self, value: str) -> str:
+        if not value or value in {".", ".."} or "/" in value:
+            raise ValueError("this key cannot be part of a URL")
+        return value
+
+
+register_converter(FieldKeyConverter, "field_key")
+
 app_name = "contacts"
 urlpatterns = [
     path("", contact_list.contact_list, name="list"),
@@ -62,6 +85,16 @@ urlpatterns = [
     path("preview/", edit.markdown_preview, name="markdown-preview"),
     path("<record_id:contact_id>/", contact_detail.contact_detail, name="detail"),
     path("<record_id:contact_id>/edit/", edit.contact_edit, name="edit"),
+    path(
+        "<record_id:contact_id>/fields/<field_key:key>/",
+        inline_edit.contact_field,
+        name="field",
+    ),
+    path(
+        "<record_id:contact_id>/fields/<field_key:key>/edit/",
+        inline_edit.field_editor,
+        name="field-edit",
+    ),
     path(
         "<record_id:contact_id>/relationships/<relationship_key:key>/",
         relationships.change_relationship,

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages go out compressed (static files are pre-compressed by whitenoise at collectstatic).
+    # Django pads gzip output against BREACH, and the CSRF token is masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "contacts_ui.web.security.SecurityHeadersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -123,6 +123,7 @@ class Row:
     bound: forms.BoundField | None = None
     read_only: ReadOnlyRow | None = None
     account: bool = False
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,18 +165,25 @@ class ContactForm(forms.Form):
         creating: bool = False,
         initial: Mapping[str, Any] | None = None,
         display_context: DisplayContext = DEFAULT_CONTEXT,
+        only: str | None = None,
+        auto_id: bool | str = "id_%s",
     ) -> None:
-        super().__init__(data, initial=dict(initial or {}))
+        super().__init__(data, initial=dict(initial or {}), auto_id=auto_id)
         self.definitions = definitions
         self.context = context
         self.creating = creating
         self.display_context = display_context
+        # Editing one field in place: the form holds, shows and compares that field alone.
+        self.only = only
         self.shown: dict[str, Any] = dict(shown or {})
+        if only is not None:
+            self.shown = {only: self.shown[only]} if only in self.shown else {}
         self.crm_fields: dict[str, FormField] = {}
         self.read_only_rows: dict[str, ReadOnlyRow] = {}
 
         for key in ordered_keys(definitions):
-            self._add_field(key, definitions.field_definitions[key], shown is not None)
+            if only is None or key == only:
+                self._add_field(key, definitions.field_definitions[key], shown is not None)
         for key in self.shown.keys() - definitions.field_definitions.keys():
             # A field the definitions do not describe (yet): shown as text, never sent.
             self._show_read_only(key, FieldDefinition(label=key))
@@ -290,9 +298,9 @@ class ContactForm(forms.Form):
         for key in [*ordered_keys(self.definitions), *undefined]:
             name = field_name(key)
             if name in self.fields:
-                row = Row(bound=self[name])
+                row = Row(bound=self[name], key=key)
             elif key in self.read_only_rows:
-                row = Row(read_only=self.read_only_rows[key])
+                row = Row(read_only=self.read_only_rows[key], key=key)
             else:
                 continue
             (system if key.startswith("$") else custom).append(row)
@@ -313,8 +321,31 @@ class ContactForm(forms.Form):
         """Put ``autofocus`` on the first input with an error, so focus lands there even
         without JavaScript after a failed save."""
         name = self.first_error_name()
-        if name is None:
-            return
+        if name is not None:
+            self._autofocus(name)
+
+    def focus_field(self, key: str | None = None) -> bool:
+        """Put ``autofocus`` on the input of CRM field ``key`` (the first field when None);
+        tell whether there was one."""
+        name = field_name(key) if key else next(iter(self.crm_fields), None)
+        if name is None or name not in self.fields:
+            return False
+        self._autofocus(name)
+        return True
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """Return (element id, field label, first message) per field with an error, in page
+        order, for the summary above the form to link to."""
+        links = []
+        for _title, rows in self.sections():
+            for row in rows:
+                bound = row.bound
+                if bound is not None and bound.errors:
+                    target = f"field-{row.key}" if row.key else bound.id_for_label
+                    links.append((target, str(bound.label), str(bound.errors[0])))
+        return links
+
+    def _autofocus(self, name: str) -> None:
         widget = self.fields[name].widget
         if isinstance(widget, forms.MultiWidget):
             widget = widget.widgets[0]
@@ -444,6 +475,8 @@ class ContactForm(forms.Form):
             shown=now,
             creating=self.creating,
             display_context=self.display_context,
+            only=self.only,
+            auto_id=self.auto_id,
         )
 
     def _typed_html(self, form_field: FormField) -> SafeString:

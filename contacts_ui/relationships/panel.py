@@ -15,9 +15,10 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import HttpRequest
@@ -62,6 +63,8 @@ __all__ = [
 ]
 
 OpName = Literal["add", "remove", "replace"]
+# Names the contacts list's query parameter that filters by a relationship key (views know it).
+ListFilter = Callable[[str], str]
 Operation = dict[str, Any]
 
 # Lightfield: at most 25 referenced ids and 25 link changes per request, across the whole body.
@@ -341,6 +344,8 @@ class LinkedItem:
     url: str = ""
     external: bool = False
     missing: bool = False
+    # Where the record lives in the CRM (http(s) only), offered beside the in-dashboard link.
+    crm_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -425,17 +430,25 @@ def dom_id(index: int, key: str) -> str:
 
 
 def _item(
-    record_id: str, names: Mapping[str, related.RelatedName], object_type: str | None
+    record_id: str,
+    names: Mapping[str, related.RelatedName],
+    object_type: str | None,
+    filter_param: str | None = None,
 ) -> LinkedItem:
+    """Link a related record inside the dashboard: a contact's page, or the contacts list
+    filtered by it; the CRM's own page is a separate link."""
     name = names.get(record_id)
     label = name.name if name else record_id
+    missing = bool(name and name.missing)
+    crm_url = (safe_http_url(name.http_link) or "") if name is not None else ""
     if object_type == "contact":
-        # An id that cannot be part of our URLs is listed without a link, never a 500.
-        return LinkedItem(record_id, label, record_url("contacts:detail", record_id) or "")
-    link = safe_http_url(name.http_link) if name is not None else None
-    if name is not None and link:
-        return LinkedItem(record_id, label, link, external=True, missing=name.missing)
-    return LinkedItem(record_id, label, missing=bool(name and name.missing))
+        url = record_url("contacts:detail", record_id) or ""
+    elif filter_param:
+        url = f"{record_url('contacts:list')}?{urlencode({filter_param: record_id})}"
+    else:
+        url = ""
+    # An id that cannot be part of our URLs is listed without a link, never a 500.
+    return LinkedItem(record_id, label, url, missing=missing, crm_url=crm_url)
 
 
 def build_panels(
@@ -444,8 +457,13 @@ def build_panels(
     *,
     contact_id: str | None = None,
     states: Mapping[str, PanelState] | None = None,
+    list_filter: ListFilter | None = None,
 ) -> list[Panel]:
-    """Build one section per relationship definition, then any extra key the record carries."""
+    """Build one section per relationship definition, then any extra key the record carries.
+
+    With ``list_filter``, a linked account (or other non-contact) links to the contacts list
+    filtered by it; a linked contact always links to its page.
+    """
     states = states or {}
     contact_id = contact_id or record.id
     keys = list(definitions.relationship_definitions)
@@ -476,6 +494,7 @@ def build_panels(
         linked = list(record.related_ids(key))
         state = states.get(key) or PanelState(key=key)
         noun, nouns = NOUNS.get(object_type or "", ("record", "records"))
+        filter_param = list_filter(key) if list_filter and definition and definition.slug else None
         url = search_url = ""
         if definition is not None:
             # A key that cannot be part of our URLs leaves the panel read-only, not a 500.
@@ -490,7 +509,7 @@ def build_panels(
             dom_id=dom_id(index, key),
             url=url,
             search_url=search_url,
-            items=[_item(i, names, object_type) for i in linked],
+            items=[_item(i, names, object_type, filter_param) for i in linked],
             editable=editable,
             searchable=searchable(object_type),
             noun=noun,
@@ -599,6 +618,7 @@ def panel_context(
     from_query: str = "",
     outcome: Outcome | None = None,
     state: PanelState | None = None,
+    list_filter: ListFilter | None = None,
 ) -> dict[str, Any]:
     """Return what the ``relationships`` partial needs, on the contact page and after a change.
 
@@ -615,7 +635,9 @@ def panel_context(
             outcome = None
     return {
         "record": record,
-        "relationships": build_panels(record, definitions, contact_id=contact_id, states=states),
+        "relationships": build_panels(
+            record, definitions, contact_id=contact_id, states=states, list_filter=list_filter
+        ),
         "rel_outcome": outcome,
         "rel_outcome_url": (
             (record_url("contacts:relationships", contact_id or "", outcome.key) or "")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -13,8 +16,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from contacts_ui.crm.errors import CRMError
+from contacts_ui.crm.models import Definitions
+from contacts_ui.fields import display_text
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.models import AuditEntry
+from contacts_ui.services import related
+from contacts_ui.services.definitions import get_definitions
 
 PAGE_SIZE = 50
 FILTER_PARAMS = ("user", "record", "action", "result", "since", "until")
@@ -55,6 +63,109 @@ def csv_cell(value: object) -> str:
     """Return a CSV cell that a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+VERBS = {"add": "linked", "remove": "unlinked", "replace": "set to"}
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One field a write changed, in words: its label, and its values as the page shows them."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class LinkLine:
+    """One relationship operation a write sent, in words: "Account: set to Acme"."""
+
+    label: str
+    verb: str
+    names: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit entry as a salesperson reads it: names and labels rather than ids and keys."""
+
+    entry: AuditEntry
+    record_name: str
+    changes: list[ChangeLine]
+    links: list[LinkLine]
+
+
+def _definitions() -> Definitions | None:
+    try:
+        return get_definitions("contacts")
+    except CRMError:
+        return None
+
+
+def _value_text(definitions: Definitions | None, key: str, value: Any) -> str:
+    definition = definitions.field_definitions.get(key) if definitions else None
+    return display_text(definition.value_type if definition else "TEXT", value, definition)
+
+
+def _ids(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(item) for item in value]
+
+
+def describe(entries: Iterable[AuditEntry], *, with_record_names: bool = True) -> list[AuditRow]:
+    """Turn audit entries into rows of words: field labels, formatted values, record names."""
+    entries = list(entries)
+    definitions = _definitions()
+    relationship_definitions = definitions.relationship_definitions if definitions else {}
+    wanted: list[tuple[str, str]] = []
+    if with_record_names:
+        wanted += [("contact", e.record_id) for e in entries if e.record_id]
+    for entry in entries:
+        for key, operation in (entry.relationships or {}).items():
+            relationship = relationship_definitions.get(key)
+            object_type = (relationship.object_type if relationship else None) or "unknown"
+            if isinstance(operation, dict):
+                for value in operation.values():
+                    wanted += [(object_type, i) for i in _ids(value)]
+            else:  # a create sends the bare id(s)
+                wanted += [(object_type, i) for i in _ids(operation)]
+    try:
+        names = {i: n.name for i, n in related.resolve(wanted).items()}
+    except CRMError:
+        names = {}
+
+    rows = []
+    for entry in entries:
+        changes = []
+        for key, change in (entry.changes or {}).items():
+            definition = definitions.field_definitions.get(key) if definitions else None
+            change = change if isinstance(change, dict) else {}
+            changes.append(
+                ChangeLine(
+                    label=definition.label if definition else key,
+                    before=_value_text(definitions, key, change.get("before")),
+                    after=_value_text(definitions, key, change.get("after")),
+                )
+            )
+        links = []
+        for key, operation in (entry.relationships or {}).items():
+            relationship = relationship_definitions.get(key)
+            label = relationship.label if relationship else key
+            steps = operation.items() if isinstance(operation, dict) else [("replace", operation)]
+            for verb, value in steps:
+                shown = [names.get(i, i) for i in _ids(value)]
+                links.append(LinkLine(label, VERBS.get(verb, verb), ", ".join(shown) or "nothing"))
+        rows.append(
+            AuditRow(
+                entry=entry,
+                record_name=names.get(entry.record_id, entry.record_id),
+                changes=changes,
+                links=links,
+            )
+        )
+    return rows
 
 
 class _Echo:
@@ -121,6 +232,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/list.html",
         {
             "page": page,
+            "rows": describe(page.object_list),
             "params": params,
             "query": urlencode(active),
             "actions": AuditEntry.Action.choices,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts_ui.fields import DisplayContext
+from contacts_ui.listing.search import FILTER_PREFIX
 
 FROM_PARAM = "from"
 # Set by a successful create/edit, read once by the contact page (to tell an embedding portal).
@@ -21,3 +22,8 @@ def list_url(querystring: str) -> str:
     """Return the contacts list's URL with a query string."""
     base = reverse("contacts:list")
     return f"{base}?{querystring}" if querystring else base
+
+
+def relationship_list_filter(key: str) -> str:
+    """Return the contacts list's query parameter that filters by relationship ``key``."""
+    return f"{FILTER_PREFIX}{key}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -10,21 +13,29 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from contacts_ui.crm.errors import CRMError
-from contacts_ui.crm.models import Definitions, Record
-from contacts_ui.fields import display_html
+from contacts_ui.crm.models import Definitions, FieldDefinition, Record
+from contacts_ui.fields import display_html, entry_for
+from contacts_ui.fields.display import format_phone
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import audit
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services.definitions import get_definitions
+from contacts_ui.views import audit as audit_rows
 from contacts_ui.views.common import (
     FROM_PARAM,
     JUST_SAVED_SESSION_KEY,
     display_context,
     list_url,
+    relationship_list_filter,
 )
 from contacts_ui.views.errors import crm_error_response
+from contacts_ui.web.links import record_url
+
+# A ticked checkbox whose label holds one of these reads as a warning ("Do not contact: Yes").
+WARNING_WORDS = ("do not", "don't", "dnd", "opt out", "opted out", "unsubscribed", "blocked")
+_DOM_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -34,28 +45,92 @@ class DisplayField:
     html: SafeString
     read_only: bool
     system: bool
+    editable: bool = False
+    warning: bool = False
+    # The in-place editor, and the edit page focused on this field (no JavaScript).
+    editor_url: str = ""
+    edit_url: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        """Return an id fragment safe in CSS selectors (``$title`` → ``title``)."""
+        return field_dom_id(self.key)
+
+
+def field_dom_id(key: str) -> str:
+    """Return a CSS-selector-safe id fragment for field ``key`` (``$title`` → ``title``)."""
+    return _DOM_UNSAFE.sub("", key) or "field"
+
+
+def display_field(record: Record, definitions: Definitions, key: str) -> DisplayField:
+    """Describe one field of a contact for its page: label, value as HTML, whether editable."""
+    definition = definitions.field_definitions.get(key)
+    field = record.fields.get(key)
+    value_type = field.value_type if field else (definition.value_type if definition else "")
+    read_only = definition is None or definition.read_only
+    value = field.value if field else None
+    # A key or id that cannot be part of our URLs leaves the field without an edit control.
+    editor_url = record_url("contacts:field-edit", record.id, key) or ""
+    edit_page = record_url("contacts:edit", record.id)
+    edit_url = f"{edit_page}?{urlencode({'focus': key})}#field-{key}" if edit_page else ""
+    return DisplayField(
+        key=key,
+        label=definition.label if definition else key,
+        html=display_html(value_type, value, definition, display_context(compact=False)),
+        read_only=read_only,
+        system=key.startswith("$"),
+        editable=bool(editor_url and edit_url) and not read_only and entry_for(value_type).writable,
+        warning=_is_warning(definition, value),
+        editor_url=editor_url,
+        edit_url=edit_url,
+    )
+
+
+def _is_warning(definition: FieldDefinition | None, value: Any) -> bool:
+    """Tell whether a set checkbox means "keep away" (Do not contact, DND, opted out)."""
+    if definition is None or definition.value_type != "CHECKBOX" or value is not True:
+        return False
+    label = definition.label.casefold()
+    return any(word in label for word in WARNING_WORDS)
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """What the contact page's header shows first: how to reach the person, and where."""
+
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    phone_shown: str = ""
+    account: relationships.LinkedItem | None = None
+
+
+def _first(value: Any) -> str:
+    items = value if isinstance(value, list | tuple) else [value]
+    return next((str(item) for item in items if item), "")
+
+
+def key_facts(record: Record, panels: list[relationships.Panel]) -> KeyFacts:
+    """Pick the header's facts: job title, first email and phone, and the account."""
+    phone = _first(record.value("$phone"))
+    account = next(
+        (panel.items[0] for panel in panels if panel.key == "$account" and panel.items), None
+    )
+    title = record.value("$title")
+    return KeyFacts(
+        title=title if isinstance(title, str) else "",
+        email=_first(record.value("$email")),
+        phone=phone,
+        phone_shown=format_phone(phone) if phone else "",
+        account=account,
+    )
 
 
 def _display_fields(record: Record, definitions: Definitions) -> list[DisplayField]:
     """List every field the definitions know, then any extra the record carries."""
-    context = display_context(compact=False)
     keys = list(definitions.field_definitions)
     keys += [key for key in record.fields if key not in definitions.field_definitions]
-    shown = []
-    for key in keys:
-        definition = definitions.field_definitions.get(key)
-        field = record.fields.get(key)
-        value_type = field.value_type if field else (definition.value_type if definition else "")
-        shown.append(
-            DisplayField(
-                key=key,
-                label=definition.label if definition else key,
-                html=display_html(value_type, field.value if field else None, definition, context),
-                read_only=definition is None or definition.read_only,
-                system=key.startswith("$"),
-            )
-        )
-    return shown
+    return [display_field(record, definitions, key) for key in keys]
 
 
 @require_role(Role.VIEWER)
@@ -76,22 +151,33 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     if from_query:
         refresh_params[FROM_PARAM] = from_query
     refresh_params["refresh"] = "1"
+    # The relationships panel (and the outcome a plain form post left for it).
+    panel = relationships.panel_context(
+        request, record, definitions, from_query=from_query, list_filter=relationship_list_filter
+    )
     context = {
         "record": record,
         "name": record.display_name,
         # "Open in Lightfield" / "Open in HighLevel": whichever CRM the link leads to.
         "crm_label": contact_service.crm_label(),
-        "system_fields": [field for field in fields if field.system],
-        "custom_fields": [field for field in fields if not field.system],
-        # The relationships panel (and the outcome a plain form post left for it).
-        **relationships.panel_context(request, record, definitions, from_query=from_query),
+        "facts": key_facts(record, panel["relationships"]),
+        "warnings": [field.label for field in fields if field.warning],
+        "field_sections": [
+            (heading, section_id, shown)
+            for heading, section_id, shown in (
+                ("Fields", "system", [field for field in fields if field.system]),
+                ("Custom fields", "custom", [field for field in fields if not field.system]),
+            )
+            if shown
+        ],
+        **panel,
         "fetched_at": fetched_at,
         "fetched_seconds": max(0, int((timezone.now() - fetched_at).total_seconds())),
         "refresh_url": f"{request.path}?{refresh_params.urlencode()}",
         "position": where,
         "back_url": list_url(where.back_query if where else from_query),
         "from_query": from_query,
-        "history": audit.history(record.id),
+        "history": audit_rows.describe(audit.history(record.id), with_record_names=False),
         "just_saved": request.session.pop(JUST_SAVED_SESSION_KEY, None) == record.id,
     }
     return render(request, "contacts/detail.html", context)

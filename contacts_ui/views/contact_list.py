@@ -57,6 +57,12 @@ class Row:
     id: str
     name: str
     cells: tuple[SafeString, ...]
+    labels: tuple[str, ...] = ()
+
+    def labeled_cells(self) -> list[tuple[str, SafeString]]:
+        """Pair each cell with its column's label (small screens show it beside the value)."""
+        labels = self.labels or ("",) * len(self.cells)
+        return list(zip(labels, self.cells, strict=False))
 
 
 def _parse_page(raw: str | None) -> int | None:
@@ -232,6 +238,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             record.id,
             record.display_name,
             tuple(_cell(record, column, definitions, names, context) for column in columns),
+            tuple(column.label for column in columns),
         )
         for record in records
     ]

@@ -207,6 +207,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 duplicates = contact_service.find_duplicates([email])
             except CRMError:
                 duplicates = []  # the check runs again on save
+        form.focus_field()
         return _render(request, form, duplicates=duplicates)
 
     form = ContactForm(
@@ -281,6 +282,8 @@ def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
             updated_at=record.updated_at_raw,
             display_context=_display_context(),
         )
+        # The contact page's "Edit <field>" link, without JavaScript, lands on that field.
+        form.focus_field(request.GET.get("focus") or None) or form.focus_field()
         return _render(request, form, record=record, contact_id=contact_id)
 
     data = request.POST

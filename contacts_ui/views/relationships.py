@@ -30,6 +30,7 @@ from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
+from contacts_ui.views.common import relationship_list_filter
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 
 PANEL_TEMPLATE = "contacts/detail.html#relationships"
@@ -71,6 +72,7 @@ def _answer(
             from_query=from_query,
             outcome=outcome,
             state=state or PanelState(key=outcome.key if outcome else ""),
+            list_filter=relationship_list_filter,
         )
         return render(request, PANEL_TEMPLATE, context)
     relationships.flash(request, contact_id, outcome=outcome, state=state)

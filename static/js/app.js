@@ -33,11 +33,35 @@
     if (link) link.click();
   }
 
+  function bringIntoView(results) {
+    var top = results.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) results.scrollIntoView({ block: "start" });
+  }
+
+  function focusResults() {
+    var results = document.getElementById("results");
+    if (!results) return;
+    results.focus({ preventScroll: true });
+    bringIntoView(results);
+  }
+
+  // Enter in the search box searches, then hands the keyboard to the results (j, k, Enter).
+  var searchSent = false;
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var dialog = document.getElementById("shortcuts");
     if (typing(event.target)) {
-      if (event.key === "Escape") event.target.blur();
+      if (event.key === "Escape") {
+        // A search box would clear itself on Esc: leaving it must keep the search.
+        if (event.target.type === "search") event.preventDefault();
+        event.target.blur();
+      } else if (event.target.id === "search" && event.key === "Enter") {
+        searchSent = true;
+      } else if (event.target.id === "search" && event.key === "ArrowDown" && rowLinks().length) {
+        event.preventDefault();
+        moveRow(1);
+      }
       return;
     }
     switch (event.key) {
@@ -52,9 +76,18 @@
       case "k": case "ArrowUp":
         if (rowLinks().length) { event.preventDefault(); moveRow(-1); }
         break;
-      case "[": case "]":
+      case "[": case "]": case "e":
         clickKey(event.key);
         break;
+      case "n":
+        if (document.body.dataset.newUrl) window.location.assign(document.body.dataset.newUrl);
+        break;
+      case "l": {
+        // Link a record: the first relationship picker on the contact page.
+        var picker = document.querySelector("#relationships form.picker input[name=q]");
+        if (picker) { event.preventDefault(); picker.focus(); picker.scrollIntoView({ block: "center" }); }
+        break;
+      }
       case "?":
         if (dialog && dialog.showModal) {
           event.preventDefault();
@@ -102,11 +135,61 @@
     tellParent("contacts:page", { path: event.detail.path, title: document.title });
   });
 
-  // After htmx swaps the results, keep keyboard users where they were: on the results.
+  // --- The list stays in view -------------------------------------------------------------------
+  function isResults(element) { return element && element.id === "results"; }
+
+  // While the next page or search is on its way, the old rows cannot be clicked by mistake.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var results = document.getElementById("results");
+    if (results && isResults(event.detail.target)) results.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var results = document.getElementById("results");
+    if (results) results.removeAttribute("aria-busy");
+  });
+
+  // After htmx swaps the results, keep keyboard users where they were: on the results, in view.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "results" && document.activeElement === document.body) {
-      var summary = document.querySelector("#results .summary");
-      if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus({ preventScroll: true }); }
+    if (!isResults(event.detail.target)) return;
+    var fromSearch = event.detail.requestConfig && event.detail.requestConfig.elt &&
+      event.detail.requestConfig.elt.closest && event.detail.requestConfig.elt.closest("form.search");
+    if (searchSent || document.activeElement === document.body || !document.activeElement) {
+      searchSent = false;
+      focusResults();
+    } else if (!fromSearch) {
+      var results = document.getElementById("results");
+      if (results) bringIntoView(results);
     }
+    var filters = document.getElementById("filters-panel");
+    if (filters && !fromSearch) filters.open = false;
+  });
+
+  // Empty inputs are left out of a search's URL (with or without htmx): disabled inputs are not
+  // sent, and they come back on the next tick, once the request has its values.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-drop-empty]")) return;
+    var emptied = Array.prototype.filter.call(form.elements, function (input) {
+      return input.name && !input.disabled && /^(INPUT|SELECT)$/.test(input.tagName) &&
+        !/^(checkbox|radio|submit|button)$/.test(input.type) && input.value === "";
+    });
+    emptied.forEach(function (input) { input.disabled = true; });
+    window.setTimeout(function () { emptied.forEach(function (input) { input.disabled = false; }); }, 0);
+  }, true);
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-drop-empty] [disabled]"), function (input) {
+      input.disabled = false;
+    });
+  });
+
+  // A request that failed outright (the CRM is down, a fragment is refused) says so in the page.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var text = xhr && xhr.status === 403 ? "You may not do this: ask IT for the editor role."
+      : (xhr && xhr.responseText && xhr.responseText.length < 300 && xhr.getResponseHeader("Content-Type") &&
+         xhr.getResponseHeader("Content-Type").indexOf("text/plain") === 0 ? xhr.responseText
+         : "That did not work: the CRM may be busy. Try again in a moment.");
+    var alert = document.getElementById("request-error");
+    if (alert) { alert.textContent = text; alert.hidden = false; }
   });
 })();

@@ -95,7 +95,8 @@ def test_a_person_fills_every_widget_type_creates_the_contact_and_sees_the_value
         "zoe.example",
     ]:
         assert shown in text, shown
-    assert page.locator("dd .check.yes").count() == 2  # Do not contact, Newsletter
+    assert page.locator("dd .check.yes").count() == 1  # Newsletter
+    assert page.locator("#field-row-doNotContact.warning").count() == 1  # reads as a warning
     assert page.get_by_role("link", name=re.compile(r"^\+44 20 7946 0958")).get_attribute(
         "href"
     ) == ("tel:+442079460958;ext=12")

@@ -21,7 +21,8 @@ FormData = dict[str, list[str]]
 
 
 class _FormReader(HTMLParser):
-    """Collect what a browser without JavaScript would submit for the contact form."""
+    """Collect what a browser without JavaScript would submit for the contact form (or for an
+    in-place editor of one field)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -40,7 +41,7 @@ class _FormReader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
-        if tag == "form" and "data-contact-form" in a:
+        if tag == "form" and ("data-contact-form" in a or "data-inline-edit" in a):
             self._in_form = True
         if not self._in_form or "disabled" in a:
             return

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from contacts_ui.services.backend import get_crm
-from tests.integration.form_support import open_form, recorder_fixture
+from tests.integration.form_support import form_data, open_form, recorder_fixture
 from tests.integration.highlevel_support import hl_recorder, hl_seeded
 
 # Fixtures used by name through request.getfixturevalue.
@@ -100,3 +100,16 @@ def test_an_edit_sends_only_the_changed_field(client: Client, backend: Backend) 
     assert get_crm().get_contact(contact.id).value(backend.text_key) == (
         "Changed by the both-backends test"
     )
+
+
+def test_an_edit_in_place_sends_only_that_field(client: Client, backend: Backend) -> None:
+    contact = get_crm().list_contacts(limit=1).data[0]
+    hx = {"HX-Request": "true"}
+    editor = client.get(f"/contacts/{contact.id}/fields/{backend.text_key}/edit/", headers=hx)
+    data = form_data(editor.content.decode())
+    data[f"fields.{backend.text_key}"] = ["Changed in place"]
+
+    response = client.post(f"/contacts/{contact.id}/fields/{backend.text_key}/", data, headers=hx)
+
+    assert "Changed in place" in response.content.decode()
+    assert backend.sent_changes() == [{backend.wire_key: "Changed in place"}]

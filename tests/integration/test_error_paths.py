@@ -80,7 +80,7 @@ def test_the_audit_table_shows_a_has_one_replace_as_one_id(client: Client) -> No
         result=AuditEntry.Result.OK,
     )
     html = client.get("/audit/").content.decode()
-    assert "replace mem_9" in html
+    assert "set to mem_9" in html
     assert "m, e, m" not in html
 
 

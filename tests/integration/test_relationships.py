@@ -184,15 +184,25 @@ def test_the_panel_has_one_section_per_relationship_definition(
         )
 
 
-def test_linked_records_are_shown_by_name_with_a_link(
+def test_a_linked_account_links_to_its_contacts_in_the_dashboard(
     client: Client, crm: LightfieldClient
 ) -> None:
     contact = find_contact(crm)
     account = crm.get_account(contact.related_ids("$account")[0])
     html = page_of(client, contact)
-    assert (
-        f'<a href="{account.http_link}" rel="noopener noreferrer">{account.display_name}</a>'
-        in html
+    assert f'<a href="/contacts/?f.%24account={account.id}">{account.display_name}</a>' in html
+
+
+def test_a_linked_account_offers_its_crm_page_as_a_separate_link(
+    client: Client, crm: LightfieldClient
+) -> None:
+    contact = find_contact(crm)
+    account = crm.get_account(contact.related_ids("$account")[0])
+    html = page_of(client, contact)
+    assert re.search(
+        rf'<a class="crm-link" href="{re.escape(account.http_link)}" rel="noopener noreferrer"'
+        rf"[^>]*>.*?Open {re.escape(account.display_name)} in the CRM",
+        html,
     )
 
 
