@@ -43,7 +43,7 @@ def error(http: httpx.Client, params: dict[str, str]) -> tuple[int, str, str]:
 
 
 def test_text_equal_matches_the_whole_value_ignoring_case(client: httpx.Client) -> None:
-    wanted = tagged(client, notes=None)
+    wanted = tagged(client)
     assert matching(client, {"$title[equal]": TAG.upper()}, tag=False) == {wanted}
 
 
