@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from contacts_ui.crm.models import FieldDefinition, ValueType
+from contacts_ui.crm.models import FieldDefinition
 from contacts_ui.fields.display import parse_datetime
 from contacts_ui.fields.formfields import AddressField, FormContext
 
@@ -180,24 +180,14 @@ def _list_to_api(value: Any, _definition: FieldDefinition | None) -> Any:
     return list(value) if value else None
 
 
+# One converter per shape of value; the registry (fields/registry.py) says which type uses which.
 STRING = Converter(_string_to_api, _string_from_api)
-
-CONVERTERS: dict[ValueType, Converter] = {
-    ValueType.TEXT: STRING,
-    ValueType.MARKDOWN: STRING,
-    ValueType.SOCIAL_HANDLE: STRING,
-    ValueType.SINGLE_SELECT: STRING,
-    ValueType.NUMBER: Converter(_number_to_api, _number_from_api),
-    ValueType.CURRENCY: Converter(_number_to_api, _number_from_api),
-    ValueType.CHECKBOX: Converter(_checkbox_to_api, _checkbox_from_api),
-    ValueType.DATETIME: Converter(_datetime_to_api, _datetime_from_api),
-    ValueType.EMAIL: Converter(_strings_to_api, _strings_from_api),
-    ValueType.TELEPHONE: Converter(_strings_to_api, _strings_from_api),
-    ValueType.URL: Converter(_strings_to_api, _strings_from_api),
-    ValueType.ADDRESS: Converter(_object_to_api, _address_from_api),
-    ValueType.FULL_NAME: Converter(_object_to_api, _full_name_from_api),
-    ValueType.MULTI_SELECT: Converter(_list_to_api, _multi_select_from_api),
-}
-
-# HTML is shown, never written: it has a reader but no writer.
-FROM_API_ONLY: dict[ValueType, FromApi] = {ValueType.HTML: _identity_from_api}
+NUMBER = Converter(_number_to_api, _number_from_api)
+CHECKBOX = Converter(_checkbox_to_api, _checkbox_from_api)
+DATETIME = Converter(_datetime_to_api, _datetime_from_api)
+STRINGS = Converter(_strings_to_api, _strings_from_api)
+ADDRESS = Converter(_object_to_api, _address_from_api)
+FULL_NAME = Converter(_object_to_api, _full_name_from_api)
+MULTI_SELECT = Converter(_list_to_api, _multi_select_from_api)
+# Shown as stored and never written back (read-only types): a reader with no writer.
+READ_AS_IS: FromApi = _identity_from_api

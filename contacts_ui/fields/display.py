@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 
 from contacts_ui.crm.models import FieldDefinition
 from contacts_ui.crm.safety import representable, safe_http_url
+from contacts_ui.fields.social import SERVICES
 
 EMPTY = "—"
 # How many chips a list cell shows before it says "+N".
@@ -306,25 +307,17 @@ def _url_html(value: Any, _definition: FieldDefinition | None, ctx: DisplayConte
     return _with_more(mark_safe(", ".join(parts)), len(items) - len(shown))  # noqa: S308
 
 
-_PROFILE_BASES = {
-    "TWITTER": "https://x.com/",
-    "LINKEDIN": "https://www.linkedin.com/in/",
-    "FACEBOOK": "https://www.facebook.com/",
-    "INSTAGRAM": "https://www.instagram.com/",
-}
-
-
 def profile_url(value: Any, handle_service: str | None) -> str | None:
     """Return the profile URL of a social handle, whether the CRM stored a URL or a bare handle."""
     url = safe_http_url(value)
     if url:
         return url
-    if not isinstance(value, str) or not value.strip() or handle_service not in _PROFILE_BASES:
+    if not isinstance(value, str) or not value.strip() or handle_service not in SERVICES:
         return None
     handle = value.strip().lstrip("@")
     if not handle.replace("-", "").replace("_", "").replace(".", "").isalnum():
         return None
-    return _PROFILE_BASES[handle_service] + quote(handle)
+    return SERVICES[handle_service].profile_url(quote(handle))
 
 
 def _social_label(url: str) -> str:
@@ -391,21 +384,20 @@ class Renderer:
     html: HtmlFn
 
 
-RENDERERS: dict[str, Renderer] = {
-    "TEXT": Renderer(_text, _text_html),
-    "NUMBER": Renderer(_number_text, _number_html),
-    "CURRENCY": Renderer(_currency_text, _currency_html),
-    "CHECKBOX": Renderer(_checkbox_text, _checkbox_html),
-    "DATETIME": Renderer(_datetime_text, _datetime_html),
-    "EMAIL": Renderer(_text, _email_html),
-    "TELEPHONE": Renderer(_phone_text, _phone_html),
-    "URL": Renderer(_text, _url_html),
-    "ADDRESS": Renderer(_address_text, _address_html),
-    "FULL_NAME": Renderer(_full_name_text, _full_name_html),
-    "SOCIAL_HANDLE": Renderer(_text, _social_html),
-    "SINGLE_SELECT": Renderer(_select_text, _select_html),
-    "MULTI_SELECT": Renderer(_select_text, _select_html),
-    "MARKDOWN": Renderer(_markdown_text, _markdown_html),
-    "HTML": Renderer(_html_text, _html_html),
-}
+# One renderer per way of showing a value; the registry (fields/registry.py) says which type
+# uses which.
+TEXT = Renderer(_text, _text_html)
+NUMBER = Renderer(_number_text, _number_html)
+CURRENCY = Renderer(_currency_text, _currency_html)
+CHECKBOX = Renderer(_checkbox_text, _checkbox_html)
+DATETIME = Renderer(_datetime_text, _datetime_html)
+EMAIL = Renderer(_text, _email_html)
+TELEPHONE = Renderer(_phone_text, _phone_html)
+URL = Renderer(_text, _url_html)
+ADDRESS = Renderer(_address_text, _address_html)
+FULL_NAME = Renderer(_full_name_text, _full_name_html)
+SOCIAL_HANDLE = Renderer(_text, _social_html)
+SELECT = Renderer(_select_text, _select_html)
+MARKDOWN = Renderer(_markdown_text, _markdown_html)
+HTML = Renderer(_html_text, _html_html)
 FALLBACK = Renderer(_text, _text_html)

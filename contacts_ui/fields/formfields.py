@@ -29,9 +29,10 @@ from django.core.validators import URLValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from contacts_ui.crm.models import FieldDefinition, ValueType
+from contacts_ui.crm.models import FieldDefinition
 from contacts_ui.fields import widgets as w
 from contacts_ui.fields.display import format_phone, is_empty
+from contacts_ui.fields.social import SERVICES
 
 # The API's number range (JavaScript's safe integers) and precision for NUMBER and CURRENCY.
 MAX_SAFE_INTEGER = 2**53 - 1
@@ -47,24 +48,6 @@ NOT_ISO_3166_1 = frozenset(
 )
 
 # Profile URLs the CRM stores per handle service, and the hosts a pasted profile URL may use.
-PROFILE_URL_TEMPLATES = {
-    "TWITTER": "https://x.com/{}",
-    "LINKEDIN": "https://linkedin.com/in/{}",
-    "FACEBOOK": "https://facebook.com/{}",
-    "INSTAGRAM": "https://www.instagram.com/{}",
-}
-PROFILE_HOSTS = {
-    "TWITTER": ("x.com", "twitter.com"),
-    "LINKEDIN": ("linkedin.com",),
-    "FACEBOOK": ("facebook.com", "fb.com"),
-    "INSTAGRAM": ("instagram.com",),
-}
-SERVICE_NAMES = {
-    "TWITTER": "X (Twitter)",
-    "LINKEDIN": "LinkedIn",
-    "FACEBOOK": "Facebook",
-    "INSTAGRAM": "Instagram",
-}
 _HANDLE = re.compile(r"^@?([A-Za-z0-9_.\-]{1,100})$")
 
 _UNSET: Any = object()
@@ -456,7 +439,7 @@ class SocialHandleField(CRMFieldMixin, forms.CharField):
 
     def __init__(self, *, handle_service: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.handle_service = handle_service if handle_service in PROFILE_URL_TEMPLATES else None
+        self.handle_service = handle_service if handle_service in SERVICES else None
 
     def to_python(self, value: Any) -> str:
         text = super().to_python(value)
@@ -469,7 +452,7 @@ class SocialHandleField(CRMFieldMixin, forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         if self.handle_service is None:
             raise ValidationError(self.error_messages["needs_url"], code="needs_url")
-        return PROFILE_URL_TEMPLATES[self.handle_service].format(match.group(1))
+        return SERVICES[self.handle_service].profile_url(match.group(1))
 
     def _profile_url(self, text: str) -> str:
         try:
@@ -477,12 +460,15 @@ class SocialHandleField(CRMFieldMixin, forms.CharField):
         except ValidationError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         host = (urlsplit(text).hostname or "").lower()
-        allowed = PROFILE_HOSTS.get(self.handle_service or "", ())
+        service = SERVICES.get(self.handle_service or "")
+        allowed = service.hosts if service else ()
         if allowed and not any(host == h or host.endswith(f".{h}") for h in allowed):
             raise ValidationError(
                 self.error_messages["wrong_site"],
                 code="wrong_site",
-                params={"service": SERVICE_NAMES[self.handle_service or ""]},
+                params={
+                    "service": SERVICES[self.handle_service].name if self.handle_service else ""
+                },
             )
         return text
 
@@ -522,19 +508,19 @@ def _common(definition: FieldDefinition) -> dict[str, Any]:
     return {"label": definition.label, "help_text": definition.description or "", "required": False}
 
 
-def _text(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def text_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return TextField(**_common(definition), widget=w.TextInput(attrs=TEXT_ATTRS))
 
 
-def _markdown(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def markdown_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return MarkdownField(**_common(definition))
 
 
-def _number(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def number_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return NumberField(**_common(definition))
 
 
-def _currency(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def currency_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     code = definition.type_configuration.currency
     common = _common(definition)
     if code:
@@ -542,11 +528,11 @@ def _currency(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return CurrencyField(currency=code, **common)
 
 
-def _checkbox(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def checkbox_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return CheckboxField(**_common(definition))
 
 
-def _datetime(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def datetime_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     common = _common(definition)
     zone = f"In your time zone, {ctx.tz}."
     common["help_text"] = " ".join(filter(None, [common["help_text"], zone]))
@@ -568,13 +554,13 @@ def _many(
     return RowsField(item, widget=widget, **_common(definition))
 
 
-def _email(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def email_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     if definition.type_configuration.multiple_values:
         return _many(definition, EmailField(), "email")
     return EmailField(**_common(definition), widget=w.EmailInput(attrs={"autocomplete": "off"}))
 
 
-def _telephone(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def telephone_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     if definition.type_configuration.multiple_values:
         return _many(definition, PhoneField(region=ctx.region), "tel", format_phone)
     return PhoneField(
@@ -582,21 +568,21 @@ def _telephone(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     )
 
 
-def _url(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def url_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     if definition.type_configuration.multiple_values:
         return _many(definition, HttpURLField(), "url")
     return HttpURLField(**_common(definition), widget=w.URLInput(attrs={"autocomplete": "off"}))
 
 
-def _full_name(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def full_name_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return FullNameField(**_common(definition))
 
 
-def _address(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def address_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     return AddressField(**_common(definition))
 
 
-def _social_handle(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def social_handle_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     service = definition.type_configuration.handle_service
     attrs = {"autocomplete": "off", "placeholder": "@handle or profile URL"}
     return SocialHandleField(
@@ -608,31 +594,13 @@ def _option_choices(definition: FieldDefinition) -> list[tuple[str, str]]:
     return [(option.id, option.label) for option in definition.type_configuration.options]
 
 
-def _single_select(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def single_select_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     options = _option_choices(definition)
     widget = w.searchable(w.Select(), options, SEARCHABLE_OPTIONS)
     return SingleSelectField(choices=[EMPTY_CHOICE, *options], widget=widget, **_common(definition))
 
 
-def _multi_select(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
+def multi_select_field(definition: FieldDefinition, ctx: FormContext) -> forms.Field:
     options = _option_choices(definition)
     widget = w.searchable(w.CheckboxSelectMultiple(), options, SEARCHABLE_OPTIONS)
     return MultiSelectField(choices=options, widget=widget, **_common(definition))
-
-
-FORM_FIELDS: dict[ValueType, FormFieldFactory] = {
-    ValueType.TEXT: _text,
-    ValueType.NUMBER: _number,
-    ValueType.CURRENCY: _currency,
-    ValueType.CHECKBOX: _checkbox,
-    ValueType.DATETIME: _datetime,
-    ValueType.EMAIL: _email,
-    ValueType.TELEPHONE: _telephone,
-    ValueType.URL: _url,
-    ValueType.ADDRESS: _address,
-    ValueType.FULL_NAME: _full_name,
-    ValueType.SOCIAL_HANDLE: _social_handle,
-    ValueType.SINGLE_SELECT: _single_select,
-    ValueType.MULTI_SELECT: _multi_select,
-    ValueType.MARKDOWN: _markdown,
-}

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from contacts_ui.fields.display import parse_datetime
 from contacts_ui.fields.formfields import (
     MAX_SAFE_INTEGER,
-    PROFILE_URL_TEMPLATES,
     FormContext,
     country_choices,
 )
+from contacts_ui.fields.social import SERVICES
 from tests.unit.fields.support import definition, round_trip
 
 ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
@@ -193,12 +193,12 @@ def test_full_name_round_trips(value: dict[str, str | None] | None, ctx: FormCon
 
 
 @given(
-    st.sampled_from(sorted(PROFILE_URL_TEMPLATES)),
+    st.sampled_from(sorted(SERVICES)),
     st.none() | st.from_regex(r"[A-Za-z0-9_.\-]{1,30}", fullmatch=True),
     contexts,
 )
 def test_social_handle_round_trips(service: str, handle: str | None, ctx: FormContext) -> None:
-    value = PROFILE_URL_TEMPLATES[service].format(handle) if handle else None
+    value = SERVICES[service].profile_url(handle) if handle else None
     _check(definition("SOCIAL_HANDLE", handleService=service), value, ctx)
 
 
