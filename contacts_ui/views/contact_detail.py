@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from contacts_ui import relationships
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, FieldDefinition, Record
 from contacts_ui.fields import display_html, entry_for
 from contacts_ui.fields.display import format_phone
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
-from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import audit
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services.definitions import get_definitions

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from contacts_ui import relationships
 from contacts_ui.crm.errors import (
     APIStatusError,
     BadRequestError,
@@ -36,7 +37,6 @@ from contacts_ui.forms.contact_form import (
     record_values,
 )
 from contacts_ui.identity.roles import Role, require_role
-from contacts_ui.relationships import panel as relationships
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor

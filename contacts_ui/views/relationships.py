@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from contacts_ui import relationships
 from contacts_ui.crm.errors import CRMError, NotFoundError
 from contacts_ui.crm.models import Definitions, Record, RelationshipDefinition
 from contacts_ui.identity.roles import Role, require_role
-from contacts_ui.relationships import panel as relationships
-from contacts_ui.relationships.panel import MAX_QUERY_CHARS, Operation, Outcome, PanelState
+from contacts_ui.relationships import MAX_QUERY_CHARS, Operation, Outcome, PanelState
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor

@@ -590,7 +590,7 @@ def test_the_owner_picker_filters_the_cached_member_list_locally(
 
 
 def test_contacts_are_searched_by_name_starting_with_the_typed_text(crm: LightfieldClient) -> None:
-    from contacts_ui.relationships import panel as relationships
+    from contacts_ui import relationships
 
     found = relationships.search("contact", "Jos")
     assert found

@@ -15,9 +15,9 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contacts_ui import relationships as rel
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record
-from contacts_ui.relationships import panel as rel
 from contacts_ui.services import related, writes
 from contacts_ui.services.audit import Actor
 from tests.conftest import install_client, no_sleep
