@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from contacts_ui.crm.models import FieldDefinition
+from contacts_ui.fields.compound import AddressField
 from contacts_ui.fields.display import parse_datetime
-from contacts_ui.fields.formfields import AddressField, FormContext
+from contacts_ui.fields.formfields import FormContext
 
 ToApi = Callable[[Any, FieldDefinition | None], Any]
 FromApi = Callable[[Any, FieldDefinition | None, FormContext], Any]

@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from contacts_ui.crm.models import FieldDefinition, ValueType
-from contacts_ui.fields import convert, display, formfields
+from contacts_ui.fields import convert, display
+from contacts_ui.fields import factories as formfields
 from contacts_ui.fields.convert import Converter, FromApi, ToApi
 from contacts_ui.fields.display import (
     DEFAULT_CONTEXT,
@@ -23,7 +24,7 @@ from contacts_ui.fields.display import (
     Renderer,
     is_empty,
 )
-from contacts_ui.fields.formfields import FormFieldFactory
+from contacts_ui.fields.factories import FormFieldFactory
 
 
 @dataclass(frozen=True)

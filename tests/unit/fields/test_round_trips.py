@@ -17,11 +17,11 @@ import phonenumbers
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from contacts_ui.fields.compound import country_choices
 from contacts_ui.fields.display import parse_datetime
 from contacts_ui.fields.formfields import (
     MAX_SAFE_INTEGER,
     FormContext,
-    country_choices,
 )
 from contacts_ui.fields.social import SERVICES
 from tests.unit.fields.support import definition, round_trip
