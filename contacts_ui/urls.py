@@ -77,6 +77,7 @@ urlpatterns = [
     path("", contact_list.contact_list, name="list"),
     path("columns/", contact_list.choose_columns, name="columns"),
     path("step/", contact_list.step, name="step"),
+    path("names/", contact_list.related_names, name="names"),
     path("definitions/refresh/", contact_list.refresh_definitions, name="refresh-definitions"),
     # Before the id pattern: the id converter would match "new".
     path("new/", edit.contact_create, name="new"),

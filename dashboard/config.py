@@ -36,6 +36,11 @@ class CRMBackend(StrEnum):
         return self in (CRMBackend.SANDBOX, CRMBackend.HIGHLEVEL_SANDBOX)
 
 
+class LogFormat(StrEnum):
+    JSON = "json"
+    PLAIN = "plain"
+
+
 class AuthMode(StrEnum):
     DEV = "dev"
     HEADER = "header"
@@ -100,6 +105,18 @@ class AppSettings(BaseSettings):
     FORCE_SCRIPT_NAME: str | None = None
     # Redirect plain HTTP to HTTPS (DEBUG off). Turn off only if TLS ends before the proxy.
     SECURE_SSL_REDIRECT: bool = True
+
+    # Without REDIS_URL, what every process of this host must see alike (related names,
+    # definitions, members, list positions) is kept in files here; the budget uses BUDGET_DIR.
+    CACHE_DIR: Path = BASE_DIR / "var" / "cache"
+    # Share of the CRM's published rate limit the whole team may use (the rest is slack for
+    # clock skew between our hosts and the CRM).
+    CRM_RATE_HEADROOM: float = Field(default=0.9, gt=0.0, le=1.0)
+    # /metrics answers loopback and TRUSTED_PROXIES, and anyone presenting this bearer token.
+    METRICS_TOKEN: SecretStr | None = None
+    # json (one object a line, with the request id) for log shippers; plain for a terminal.
+    LOG_FORMAT: LogFormat | None = None
+    LOG_LEVEL: str = "WARNING"
 
     # Where the embedded sandbox keeps its data, so edits survive a restart.
     SANDBOX_DB_PATH: Path = BASE_DIR / "var" / "sandbox.sqlite3"
@@ -204,6 +221,10 @@ class AppSettings(BaseSettings):
             )
         if not self.DEBUG and self.SECRET_KEY is None:
             raise ValueError("SECRET_KEY is required when DEBUG is off")
+        if self.LOG_FORMAT is None:
+            object.__setattr__(
+                self, "LOG_FORMAT", LogFormat.PLAIN if self.DEBUG else LogFormat.JSON
+            )
         return self
 
     @property

@@ -103,6 +103,10 @@ DATABASES = {
     )
 }
 
+# "default" is what every process must see alike: the rate budget's companions (related names,
+# definitions, members, list positions). Redis shares it across hosts; without Redis a file cache
+# shares it across this host's processes. "local" is each process's own short-lived layer in
+# front of it (contacts_ui.services.shared_cache).
 if APP.REDIS_URL:
     CACHES = {
         "default": {
@@ -112,13 +116,19 @@ if APP.REDIS_URL:
         }
     }
 else:
-    # Related-record names and definitions are many small entries: the default 300 would churn.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(APP.CACHE_DIR),
+            # Related-record names are many small entries: the default 300 would churn.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "contacts-local",
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
@@ -184,11 +194,21 @@ DASHBOARD = APP
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "contacts_ui.observability.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "contacts_ui.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": str(APP.LOG_FORMAT),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "contacts_ui": {"level": "INFO" if DEBUG else "WARNING"},
+        "contacts_ui": {"level": "INFO" if DEBUG else APP.LOG_LEVEL.upper()},
         "django.request": {"level": "ERROR"},
     },
 }

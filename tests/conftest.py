@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.services import backend as services
@@ -70,13 +70,19 @@ def sandbox_app(make_sandbox: Callable[..., object]) -> object:
 def install_client(client: LightfieldClient) -> Iterator[LightfieldClient]:
     """Make the dashboard use ``client`` for the duration of a test, with a cold cache."""
     previous = services.use_crm(client)
-    cache.clear()
+    clear_caches()
     try:
         yield client
     finally:
         services.use_crm(previous)
-        cache.clear()
+        clear_caches()
         client.close()
+
+
+def clear_caches() -> None:
+    """Empty the shared cache and this process's layer in front of it."""
+    for alias in ("default", "local"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def _item(
     """Link a related record inside the dashboard: a contact's page, or the contacts list
     filtered by it; the CRM's own page is a separate link."""
     name = names.get(record_id)
-    label = name.name if name else record_id
+    label = name.label if name else record_id
     missing = bool(name and name.missing)
     crm_url = (safe_http_url(name.http_link) or "") if name is not None else ""
     if object_type == "contact":

@@ -1,7 +1,9 @@
 """The dashboard's door to the CRM: one backend per process, chosen by CRM_BACKEND.
 
 Services call ``get_crm()`` and receive the port (``crm.port.CRM``), never a concrete client;
-views call services and receive typed models or a typed ``CRMError``.
+views call services and receive typed models or a typed ``CRMError``. Every client gets the
+team's shared rate budget: a Redis store with REDIS_URL (all hosts), else a SQLite file under
+BUDGET_DIR (all processes of this host).
 """
 
 from __future__ import annotations
@@ -9,21 +11,63 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Mapping
+from typing import Final
 
 from django.conf import settings
 
+from contacts_ui.crm.budget import (
+    DEFAULT_MAX_WAIT,
+    BucketSpec,
+    Budget,
+    Category,
+    Priority,
+    lightfield_specs,
+    make_store,
+)
 from contacts_ui.crm.port import CRM, Capabilities
+from contacts_ui.observability.metrics import budget_hook, upstream_observer
 from dashboard.config import AppSettings, CRMBackend
 
 # The embedded sandboxes are reached through an in-process transport; the host is never resolved.
 SANDBOX_BASE_URL = "http://sandbox.local"
 
+# Background name lookups fill in a page that is already shown, so they may wait longer than
+# the budget's default for a token; the page a person waits on and saves keep the defaults.
+MAX_WAIT: Final[Mapping[Priority, float]] = {**DEFAULT_MAX_WAIT, Priority.BACKGROUND: 2.0}
+
 _lock = threading.Lock()
 _crm: CRM | None = None
 
 
+def budget_scope(backend: str, base_url: str, credential: str) -> str:
+    """Name what the CRM counts a rate limit against, without the credential in the name.
+
+    The scope becomes part of Redis key names and file contents: a hash of the base URL and
+    the key tells organisations apart without revealing either.
+    """
+    digest = hashlib.sha256(f"{base_url}\0{credential}".encode()).hexdigest()[:16]
+    return f"{backend}:{digest}"
+
+
+def build_budget(
+    app_settings: AppSettings, scope: str, specs: Mapping[Category, BucketSpec] | None = None
+) -> Budget:
+    """Return the team's shared rate budget for ``scope`` (Redis, else a file on this host)."""
+    if not app_settings.REDIS_URL:
+        app_settings.BUDGET_DIR.mkdir(parents=True, exist_ok=True)
+    store = make_store(redis_url=app_settings.REDIS_URL, directory=app_settings.BUDGET_DIR)
+    return Budget(
+        store,
+        specs or lightfield_specs(headroom=app_settings.CRM_RATE_HEADROOM),
+        scope=scope,
+        max_wait=MAX_WAIT,
+        on_event=budget_hook,
+    )
+
+
 def build_crm(app_settings: AppSettings) -> CRM:
-    """Build the CRM backend the configuration asks for."""
+    """Build the CRM backend the configuration asks for, with the shared rate budget."""
     from contacts_ui.crm.lightfield import LightfieldClient
 
     backend = app_settings.CRM_BACKEND
@@ -33,16 +77,24 @@ def build_crm(app_settings: AppSettings) -> CRM:
 
         app_settings.SANDBOX_DB_PATH.parent.mkdir(parents=True, exist_ok=True)
         sandbox_config = SandboxConfig(db_path=app_settings.SANDBOX_DB_PATH)
+        # Each process embeds its own sandbox, but they share one database: budget them as one.
+        scope = budget_scope("sandbox", str(app_settings.SANDBOX_DB_PATH), sandbox_config.api_key)
         return LightfieldClient(
             api_key=sandbox_config.api_key,
             base_url=SANDBOX_BASE_URL,
             wsgi_app=make_app(sandbox_config),
+            budget=build_budget(app_settings, scope),
+            observer=upstream_observer("sandbox"),
         )
     if backend is CRMBackend.LIGHTFIELD:
         assert app_settings.LIGHTFIELD_API_KEY is not None  # enforced by AppSettings
+        api_key = app_settings.LIGHTFIELD_API_KEY.get_secret_value()
+        scope = budget_scope("lightfield", app_settings.LIGHTFIELD_BASE_URL, api_key)
         return LightfieldClient(
-            api_key=app_settings.LIGHTFIELD_API_KEY.get_secret_value(),
+            api_key=api_key,
             base_url=app_settings.LIGHTFIELD_BASE_URL,
+            budget=build_budget(app_settings, scope),
+            observer=upstream_observer("lightfield"),
         )
     if backend is CRMBackend.HIGHLEVEL:
         return _highlevel(app_settings)
@@ -53,17 +105,18 @@ def build_crm(app_settings: AppSettings) -> CRM:
 
 def _highlevel(app_settings: AppSettings) -> CRM:
     """Build the HighLevel client for one location, paced by the budget its processes share."""
-    from contacts_ui.crm.budget import Budget, highlevel_specs, make_store
+    from contacts_ui.crm.budget import highlevel_specs
     from contacts_ui.crm.highlevel import HighLevelClient
 
     assert app_settings.HIGHLEVEL_TOKEN is not None  # enforced by AppSettings
     assert app_settings.HIGHLEVEL_LOCATION_ID is not None
     location_id = app_settings.HIGHLEVEL_LOCATION_ID
-    if not app_settings.REDIS_URL:
-        app_settings.BUDGET_DIR.mkdir(parents=True, exist_ok=True)
-    store = make_store(redis_url=app_settings.REDIS_URL, directory=app_settings.BUDGET_DIR)
     # HighLevel counts every call of an app against its location: one bucket per location.
-    budget = Budget(store, highlevel_specs(), scope=f"highlevel:{location_id}")
+    budget = build_budget(
+        app_settings,
+        f"highlevel:{location_id}",
+        highlevel_specs(headroom=app_settings.CRM_RATE_HEADROOM),
+    )
     return HighLevelClient(
         token=app_settings.HIGHLEVEL_TOKEN.get_secret_value(),
         location_id=location_id,

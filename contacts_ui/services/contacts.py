@@ -1,7 +1,10 @@
 """Contacts as the pages need them: one page of a list, one contact, duplicates, accounts.
 
 Reads of one contact are cached briefly (people flip between the list and a contact, and the
-whole team shares one rate limit); the page says how old what it shows is.
+whole team shares one rate limit); the page says how old what it shows is. Identical list
+pages asked for at the same moment by several processes are fetched once: the answer is shared
+for a couple of seconds, and every save through the dashboard starts a new generation of list
+answers, so nobody sees a list from before their own save.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Final
 
 from django.core.cache import cache
 
 from contacts_ui.crm.errors import CRMError, DuplicateContactError
 from contacts_ui.crm.models import Filter, Page, Record
 from contacts_ui.crm.port import Sort
+from contacts_ui.services import shared_cache
 from contacts_ui.services.backend import backend_name, cache_id, get_crm
 
 CONTACT_CACHE_SECONDS = 60
@@ -24,6 +29,9 @@ MERGED_PER_QUERY = 25
 MERGED_ACCOUNTS = 3
 MERGED_MAX = 75
 SEARCH_CACHE_SECONDS = 60
+# Long enough to fold a burst of identical list requests into one, short enough that a change
+# made in the CRM itself shows on the next click.
+LIST_SHARE_SECONDS: Final = 2
 # How many addresses one duplicate check looks up, and how many matches it keeps per address.
 MAX_DUPLICATE_EMAILS = 3
 MAX_MATCHES = 3
@@ -55,9 +63,7 @@ def list_contacts(
     order given: names, then emails, then accounts) and paged here.
     """
     if not any_of and not account_prefix:
-        return get_crm().list_contacts(
-            limit=limit, offset=offset, filters=filters, search=search, sort=sort
-        )
+        return _shared_page(limit, offset, filters, search, sort)
     merged = merged_search(filters, any_of, account_prefix, account_filter)
     return Page(
         data=tuple(merged[offset : offset + limit]),
@@ -116,6 +122,42 @@ def _search_cache_key(
     return f"crm:{backend_name()}:search:{digest}"
 
 
+def _shared_page(
+    limit: int, offset: int, filters: Sequence[Filter], search: str | None, sort: Sort | None
+) -> Page:
+    """Return one page from the CRM, shared with identical requests of the last moments."""
+    shape = repr((limit, offset, [f.to_query() for f in filters], search, sort))
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:32]
+    key = f"crm:{backend_name()}:list:{_list_generation()}:{digest}"
+    return shared_cache.fetch_once(
+        key,
+        lambda: get_crm().list_contacts(
+            limit=limit, offset=offset, filters=filters, search=search, sort=sort
+        ),
+        LIST_SHARE_SECONDS,
+        kind="list",
+    )
+
+
+def _generation_key() -> str:
+    return f"crm:{backend_name()}:list-generation"
+
+
+def _list_generation() -> int:
+    # Read from the shared layer only: a local copy could hide another process's save.
+    return int(shared_cache.shared().get(_generation_key(), 0))
+
+
+def forget_lists() -> None:
+    """Start a new generation of shared list answers (after a save changed what lists show)."""
+    shared = shared_cache.shared()
+    if not shared.add(_generation_key(), 1, None):
+        try:
+            shared.incr(_generation_key())
+        except ValueError:  # expired between add and incr
+            shared.set(_generation_key(), 1, None)
+
+
 def page_size() -> int:
     """Return how many contacts a list page shows (25, or less if the CRM allows less)."""
     return min(25, get_crm().capabilities.max_page_size)
@@ -123,18 +165,21 @@ def page_size() -> int:
 
 def get_contact(contact_id: str, *, refresh: bool = False) -> tuple[Record, datetime]:
     """Return a contact and when it was fetched, from a short-lived cache unless ``refresh``."""
-    if not refresh:
-        cached: tuple[Record, datetime] | None = cache.get(_contact_cache_key(contact_id))
-        if cached is not None:
-            return cached
-    record = get_crm().get_contact(contact_id)
-    return remember_contact(record)
+    if refresh:
+        return remember_contact(get_crm().get_contact(contact_id))
+    return shared_cache.fetch_once(
+        _contact_cache_key(contact_id),
+        lambda: (get_crm().get_contact(contact_id), datetime.now(UTC)),
+        CONTACT_CACHE_SECONDS,
+        kind="contact",
+        local=False,
+    )
 
 
 def remember_contact(record: Record) -> tuple[Record, datetime]:
     """Cache a contact just read or written, so the next page view needs no upstream call."""
     entry = (record, datetime.now(UTC))
-    cache.set(_contact_cache_key(record.id), entry, CONTACT_CACHE_SECONDS)
+    shared_cache.set(_contact_cache_key(record.id), entry, CONTACT_CACHE_SECONDS, local=False)
     return entry
 
 

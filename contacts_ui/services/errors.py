@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import math
+
 from contacts_ui.crm.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    BudgetExhausted,
     CRMError,
     PermissionDeniedError,
     RateLimitError,
     ResultWindowError,
 )
 
+# When the CRM is busy but said nothing about when to come back.
+DEFAULT_RETRY_AFTER = 5
+
+
+def is_busy(exc: CRMError) -> bool:
+    """Tell whether the failure is the team's rate limit (ours or the CRM's), not a fault."""
+    return isinstance(exc, BudgetExhausted | RateLimitError)
+
+
+def retry_after_seconds(exc: CRMError) -> int:
+    """Return whole seconds to wait before trying again (for Retry-After and the banner)."""
+    wait = getattr(exc, "retry_after", None)
+    if wait is None:
+        return DEFAULT_RETRY_AFTER
+    return max(1, math.ceil(wait))
+
+
+def status_for(exc: CRMError) -> int:
+    """Return the HTTP status a page answers with: 503 when busy, 502 for CRM trouble."""
+    return 503 if is_busy(exc) else 502
+
 
 def describe_crm_error(exc: CRMError) -> str:
     """Turn a CRM failure into one sentence a salesperson can act on."""
     if isinstance(exc, ResultWindowError):
         return exc.message
+    if isinstance(exc, BudgetExhausted):
+        return f"The CRM is busy, try again in {retry_after_seconds(exc)} s."
     if isinstance(exc, RateLimitError):
         wait = f" Try again in {exc.retry_after:.0f} s." if exc.retry_after else ""
         return f"The CRM is busy right now (too many requests from the team).{wait}"

@@ -1,21 +1,27 @@
 """Names of related records (accounts, opportunities, members), from a shared cache.
 
 A page that shows relationships asks for all the ids it needs at once. Cached names cost
-nothing; the missing ones are fetched concurrently, each id once, and cached for everyone.
-Members come from one cached list (the API offers no filter on them, and there are few).
+nothing (``cached``); the list page renders with those and leaves the rest "pending", to be
+named by one deferred request (``resolve``), which fetches each missing id once, at background
+priority, and caches the names for every process. Members come from one cached list (the API
+offers no filter on them, and there are few).
 """
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import logging
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Final, Literal
 
-from django.core.cache import cache
-
-from contacts_ui.crm.errors import CRMError, NotFoundError
+from contacts_ui.crm.budget import Priority, using_priority
+from contacts_ui.crm.errors import BudgetExhausted, CRMError, NotFoundError
 from contacts_ui.crm.models import Record, RelationshipDefinition
+from contacts_ui.services import shared_cache
 from contacts_ui.services.backend import backend_name, cache_id, get_crm
 
 logger = logging.getLogger(__name__)
@@ -25,17 +31,37 @@ MISSING_CACHE_SECONDS = 60
 MEMBERS_CACHE_SECONDS = 600
 # Enough to overlap a page's lookups without letting one page eat the org's rate limit.
 MAX_CONCURRENT_LOOKUPS = 8
+# Two processes asked for the same page's names: the second waits this long for the first.
+LOOKUP_LOCK_SECONDS: Final = 10
+LOOKUP_WAIT_SECONDS: Final = 3.0
+LOOKUP_POLL_SECONDS: Final = 0.1
+
+NameState = Literal["named", "pending", "unavailable", "deleted"]
 
 
 @dataclass(frozen=True)
 class RelatedName:
-    """Hold what a page shows for a related record: its name, and where it lives in the CRM."""
+    """Hold what a page shows for a related record: its name, and where it lives in the CRM.
+
+    ``state`` says whether the name is known, not looked up yet (``pending``), could not be
+    fetched (``unavailable``) or belongs to a deleted record; ``missing`` is any of the last three.
+    """
 
     id: str
     name: str
     object_type: str
     http_link: str | None = None
     missing: bool = False
+    state: NameState = "named"
+
+    @property
+    def label(self) -> str:
+        """Return what a page shows: the name, or the id marked as not (yet) named."""
+        if self.state == "pending":
+            return f"{self.id} (name pending)"
+        if self.state == "unavailable":
+            return f"{self.id} (name unavailable)"
+        return self.name
 
 
 def _key(record_id: str) -> str:
@@ -48,6 +74,10 @@ def _members_key() -> str:
 
 def _from_record(record: Record, object_type: str) -> RelatedName:
     return RelatedName(record.id, record.display_name, object_type, record.http_link)
+
+
+def _not_named(record_id: str, object_type: str, state: NameState) -> RelatedName:
+    return RelatedName(record_id, record_id, object_type, missing=True, state=state)
 
 
 def object_type_of(
@@ -63,70 +93,141 @@ def object_type_of(
 
 def remember(record: Record, object_type: str) -> None:
     """Cache a related record's name after it was read or written anyway."""
-    cache.set(_key(record.id), _from_record(record, object_type), NAME_CACHE_SECONDS)
+    shared_cache.set(_key(record.id), _from_record(record, object_type), NAME_CACHE_SECONDS)
 
 
 def members() -> list[Record]:
-    """Return every workspace member, from the cache or by paging through the member list."""
-    cached = cache.get(_members_key())
-    if cached is not None:
-        return cached
-    found = get_crm().members()
-    cache.set(_members_key(), found, MEMBERS_CACHE_SECONDS)
-    return found
+    """Return every workspace member, fetched once per TTL for the whole organisation."""
+    return shared_cache.fetch_once(
+        _members_key(), lambda: get_crm().members(), MEMBERS_CACHE_SECONDS, kind="members"
+    )
+
+
+def cached_members() -> list[Record] | None:
+    """Return the member list if some process has fetched it lately, without asking the CRM."""
+    return shared_cache.get(_members_key(), kind="members")  # type: ignore[no-any-return]
 
 
 def _fetch(object_type: str, record_id: str) -> RelatedName:
     try:
         return _from_record(get_crm().get_related(object_type, record_id), object_type)
     except ValueError:  # an object type this CRM does not have
-        return RelatedName(record_id, record_id, object_type, missing=True)
+        return _not_named(record_id, object_type, "unavailable")
     except NotFoundError:
-        return RelatedName(record_id, "(deleted record)", object_type, missing=True)
+        return RelatedName(
+            record_id, "(deleted record)", object_type, missing=True, state="deleted"
+        )
+    except BudgetExhausted:
+        # Not a failure: the team's budget is needed for pages people wait on. Next time.
+        return _not_named(record_id, object_type, "pending")
+    except CRMError as exc:
+        # One line, no traceback: a name is a convenience, and the page says it is missing.
+        logger.warning("could not fetch the name of %s: %s", record_id, type(exc).__name__)
+        return _not_named(record_id, object_type, "unavailable")
+
+
+def cached(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
+    """Return the names of the given (object type, id) pairs that are cached; the rest pending.
+
+    Never calls the CRM: a page can render at once and name the pending ones later.
+    """
+    pairs = {record_id: object_type for object_type, record_id in wanted}
+    found = _from_cache(pairs)
+    for record_id, object_type in pairs.items():
+        found.setdefault(record_id, _not_named(record_id, object_type, "pending"))
+    return found
+
+
+def _from_cache(pairs: dict[str, str]) -> dict[str, RelatedName]:
+    if not pairs:
+        return {}
+    keys = {_key(record_id): record_id for record_id in pairs}
+    found = {keys[k]: v for k, v in shared_cache.get_many(list(keys), kind="names").items()}
+    missing_members = [i for i, t in pairs.items() if t == "member" and i not in found]
+    if missing_members:
+        by_id = {member.id: member for member in cached_members() or ()}
+        for record_id in missing_members:
+            if record_id in by_id:
+                found[record_id] = _from_record(by_id[record_id], "member")
+    return found
 
 
 def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
     """Return the names of the given (object type, id) pairs, fetching only what is not cached.
 
-    A lookup that fails for a reason other than "not found" shows the id rather than failing
-    the whole page: the names are a convenience, the page itself is what the person asked for.
+    Lookups run at background priority: they give way to saves and to the pages people wait
+    on, and one the budget cannot serve now stays ``pending``. A lookup that fails for a reason
+    other than "not found" is marked ``unavailable`` rather than failing the whole page.
     """
     pairs = {record_id: object_type for object_type, record_id in wanted}
     if not pairs:
         return {}
-    found: dict[str, RelatedName] = {}
-    keys = {_key(record_id): record_id for record_id in pairs}
-    for key, value in cache.get_many(list(keys)).items():
-        found[keys[key]] = value
+    found = _from_cache(pairs)
+    rest = {i: t for i, t in pairs.items() if i not in found}
+    if rest:
+        with using_priority(Priority.BACKGROUND):
+            found.update(_fetch_coalesced(rest))
+    for record_id, object_type in pairs.items():
+        found.setdefault(record_id, _not_named(record_id, object_type, "unavailable"))
+    return found
 
-    missing_members = [i for i, t in pairs.items() if t == "member" and i not in found]
-    if missing_members:
+
+def _fetch_coalesced(pairs: dict[str, str]) -> dict[str, RelatedName]:
+    """Fetch names once for every process: the first to ask for this set takes a lock.
+
+    The list page's own request and its deferred names request (or two people on the same
+    page) would otherwise fetch the same names twice; the second waits for the first's.
+    """
+    digest = hashlib.sha256("\n".join(sorted(pairs)).encode()).hexdigest()[:24]
+    lock = f"crm:{backend_name()}:names-lock:{digest}"
+    shared = shared_cache.shared()
+    if not shared.add(lock, 1, LOOKUP_LOCK_SECONDS):
+        deadline = time.monotonic() + LOOKUP_WAIT_SECONDS
+        while time.monotonic() < deadline and shared.has_key(lock):
+            time.sleep(LOOKUP_POLL_SECONDS)
+        found = _from_cache(pairs)
+        pairs = {i: t for i, t in pairs.items() if i not in found}
+        if not pairs:
+            return found
+        return found | _fetch_now(pairs)
+    try:
+        return _fetch_now(pairs)
+    finally:
+        shared.delete(lock)
+
+
+def _fetch_now(pairs: dict[str, str]) -> dict[str, RelatedName]:
+    found: dict[str, RelatedName] = {}
+    if any(t == "member" for t in pairs.values()):
         try:
             by_id = {member.id: member for member in members()}
-        except CRMError:
-            logger.warning("could not list members for owner names", exc_info=True)
+        except CRMError as exc:
+            logger.warning("could not list members for owner names: %s", type(exc).__name__)
             by_id = {}
-        for record_id in missing_members:
-            if record_id in by_id:
-                found[record_id] = _from_record(by_id[record_id], "member")
-
-    to_fetch = [(pairs[i], i) for i in pairs if i not in found and pairs[i] != "member"]
-    if to_fetch:
-        with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_LOOKUPS, len(to_fetch))) as pool:
-            futures = {i: pool.submit(_fetch, t, i) for t, i in to_fetch}
-        fresh: dict[str, RelatedName] = {}
-        for record_id, future in futures.items():
-            try:
-                fresh[record_id] = future.result()
-            except CRMError:
-                logger.warning("could not fetch the name of %s", record_id, exc_info=True)
-        cache.set_many({_key(i): n for i, n in fresh.items() if not n.missing}, NAME_CACHE_SECONDS)
-        cache.set_many({_key(i): n for i, n in fresh.items() if n.missing}, MISSING_CACHE_SECONDS)
-        found.update(fresh)
-
-    for record_id, object_type in pairs.items():
-        found.setdefault(record_id, RelatedName(record_id, record_id, object_type, missing=True))
-    return found
+        for record_id, object_type in pairs.items():
+            if object_type == "member":
+                found[record_id] = (
+                    _from_record(by_id[record_id], "member")
+                    if record_id in by_id
+                    else _not_named(record_id, "member", "unavailable" if not by_id else "deleted")
+                )
+    to_fetch = [(t, i) for i, t in pairs.items() if t != "member"]
+    if not to_fetch:
+        return found
+    with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT_LOOKUPS, len(to_fetch))) as pool:
+        # Each task runs in a copy of this context, so the background priority (and the
+        # request id) reach the CRM client in the pool's threads.
+        futures = {
+            i: pool.submit(contextvars.copy_context().run, _fetch, t, i) for t, i in to_fetch
+        }
+    fresh = {record_id: future.result() for record_id, future in futures.items()}
+    shared_cache.set_many(
+        {_key(i): n for i, n in fresh.items() if n.state == "named"}, NAME_CACHE_SECONDS
+    )
+    shared_cache.set_many(
+        {_key(i): n for i, n in fresh.items() if n.state == "deleted"}, MISSING_CACHE_SECONDS
+    )
+    return found | fresh
 
 
 def searchable(object_type: str | None) -> bool:

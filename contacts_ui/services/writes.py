@@ -11,12 +11,13 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from contacts_ui.crm.budget import Priority, using_priority
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Record
 from contacts_ui.services import audit
 from contacts_ui.services.audit import Actor, Change
 from contacts_ui.services.backend import get_crm
-from contacts_ui.services.contacts import remember_contact
+from contacts_ui.services.contacts import forget_lists, remember_contact
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +32,15 @@ def _send(
 ) -> Record:
     """Send one write, audit the attempt whatever happens, and cache the record it returns."""
     try:
-        record = write()
+        # A save goes first: it may take the budget's last token and waits longest for one.
+        with using_priority(Priority.WRITE):
+            record = write()
     except CRMError as exc:
         audit.record(actor, action, record_id, change, idempotency_key=idempotency_key, error=exc)
         raise
     audit.record(actor, action, record.id, change, idempotency_key=idempotency_key)
     remember_contact(record)
+    forget_lists()
     return record
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts_ui.crm.errors import CRMError, ResultWindowError
@@ -50,6 +52,12 @@ from contacts_ui.views.common import (
 )
 from contacts_ui.views.errors import crm_error_response
 from contacts_ui.web.links import record_url
+
+logger = logging.getLogger(__name__)
+
+NAMES_PARAM = "r"
+# A page holds at most 25 rows times a few relationship columns; more is not a page of ours.
+MAX_NAMES_PER_REQUEST = 200
 
 
 @dataclass(frozen=True)
@@ -122,16 +130,41 @@ def _relationship_ids(
                 yield (object_type, related_id)
 
 
+def name_slot(related_id: str) -> str:
+    """Return the CSS class that marks every place a related record's name goes on a page.
+
+    A hash, because ids come from the CRM and need not be valid in a selector; the deferred
+    names request swaps each name into every element with this class.
+    """
+    return "rn-" + hashlib.sha256(related_id.encode()).hexdigest()[:16]
+
+
+def name_html(
+    name: related.RelatedName | None, related_id: str, *, swap: bool = False
+) -> SafeString:
+    """Render one related record's name, or its id marked as pending or unavailable.
+
+    ``swap`` makes it an htmx out-of-band element that replaces every placeholder of the id.
+    """
+    if name is None:
+        name = related.RelatedName(related_id, related_id, "unknown", missing=True, state="pending")
+    slot = name_slot(related_id)
+    kind = {"pending": "name-pending", "unavailable": "name-unavailable"}.get(name.state, "name")
+    oob = f"outerHTML:.{slot}" if swap else ""
+    if oob:
+        return format_html(
+            '<span class="{} {}" hx-swap-oob="{}">{}</span>', kind, slot, oob, name.label
+        )
+    return format_html('<span class="{} {}">{}</span>', kind, slot, name.label)
+
+
 def _names_html(
     ids: tuple[str, ...], names: dict[str, related.RelatedName], filter_param: str | None
 ) -> SafeString:
     """Render a list cell's related records by name, as links that filter the list by them."""
     if not ids:
         return format_html('<span class="empty">{}</span>', EMPTY)
-    labels = [
-        (related_id, names[related_id].name if related_id in names else related_id)
-        for related_id in ids
-    ]
+    labels = [(related_id, name_html(names.get(related_id), related_id)) for related_id in ids]
     if filter_param is None:
         return format_html_join(", ", "{}", ((label,) for _, label in labels))
     return format_html_join(
@@ -139,6 +172,14 @@ def _names_html(
         '<a href="{}">{}</a>',
         ((list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
     )
+
+
+def _names_url(pending: list[related.RelatedName]) -> str | None:
+    """Return the deferred request that names ``pending`` records, or None if none are."""
+    if not pending:
+        return None
+    params = urlencode([(NAMES_PARAM, f"{n.object_type}:{n.id}") for n in pending])
+    return f"{reverse('contacts:names')}?{params}"
 
 
 def _cell(
@@ -228,10 +269,11 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     columns = columns_for(request.user, definitions)
     records = list(page.data)
     relationship_keys = [c.source_key for c in columns if c.kind == "relationship"]
-    try:
-        names = related.resolve(_relationship_ids(records, relationship_keys, definitions))
-    except CRMError:
-        names = {}
+    # Only what is cached: the page goes out as soon as the list call returns, and the names
+    # still missing are filled in by one deferred request (and, for browsers without
+    # JavaScript, right after this response, so the next view has them).
+    names = related.cached(_relationship_ids(records, relationship_keys, definitions))
+    pending = [n for n in names.values() if n.state == "pending"]
     context = display_context(compact=True)
     rows = [
         Row(
@@ -274,11 +316,45 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "headers": _headers(query, columns, capabilities),
         "filter_count": len(query.chips),
         "all_columns": _column_choices(columns, definitions),
+        "names_url": _names_url(pending),
     }
     template = "contacts/list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, page_context)
+    response = render(request, template, page_context)
+    if pending:
+        wanted = [(n.object_type, n.id) for n in pending]
+        # Runs when the server has sent the page (Django closes the response after the last
+        # byte), so the person never waits for it; its names serve the next view.
+        response._resource_closers.append(lambda: _name_later(wanted))
+    return response
+
+
+def _name_later(wanted: list[tuple[str, str]]) -> None:
+    try:
+        related.resolve(wanted)
+    except Exception as exc:
+        # Nobody is waiting on this any more: one line, and the next view tries again.
+        logger.warning("naming related records after the response failed: %s", type(exc).__name__)
+
+
+@require_GET
+@require_role(Role.VIEWER)
+def related_names(request: HttpRequest) -> HttpResponse:
+    """Answer the list page's deferred request: each pending name, as an out-of-band swap.
+
+    The lookups run at background priority and are paced by the team's rate budget; a name
+    that cannot be fetched comes back marked "name unavailable", one still waiting for the
+    budget stays pending (the next view names it).
+    """
+    wanted = []
+    for raw in request.GET.getlist(NAMES_PARAM)[:MAX_NAMES_PER_REQUEST]:
+        object_type, _, related_id = raw.partition(":")
+        if object_type and related_id:
+            wanted.append((object_type, related_id))
+    names = related.resolve(wanted)
+    swaps = {i: name_html(names.get(i), i, swap=True) for _, i in wanted}
+    return render(request, "contacts/names.html", {"names": list(swaps.values())})
 
 
 def _column_choices(columns: list[Column], definitions: Definitions) -> list[tuple[Column, bool]]:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from contacts_ui.crm.errors import (
-    APIStatusError,
     BadRequestError,
     ConflictError,
     CRMError,
@@ -49,8 +48,9 @@ from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
+from contacts_ui.services.errors import status_for
 from contacts_ui.views.common import JUST_SAVED_SESSION_KEY
-from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
+from contacts_ui.views.errors import crm_error_response, describe_crm_error, mark_busy, not_found
 from contacts_ui.web.links import record_url
 from contacts_ui.web.timezones import zone_from_name
 
@@ -172,8 +172,12 @@ def _save_failed(
         return _render(request, form, **render_options)
     if isinstance(exc, ConflictError):
         return _render(request, form, banner=IN_FLIGHT_MESSAGE, status=409, **render_options)
-    status = 503 if not isinstance(exc, APIStatusError) or exc.status_code >= 429 else 502
-    return _render(request, form, banner=describe_crm_error(exc), status=status, **render_options)
+    # Busy (our budget or the CRM's limit) or CRM trouble: the form comes back with everything
+    # typed, above it the banner, and Retry-After says when the save can be tried again.
+    response = _render(
+        request, form, banner=describe_crm_error(exc), status=status_for(exc), **render_options
+    )
+    return mark_busy(response, exc)
 
 
 def _emails(fields: dict[str, Any]) -> list[str]:

@@ -9,20 +9,39 @@ from django.urls import reverse
 from django_htmx.http import push_url, reselect, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
-from contacts_ui.crm.errors import APIStatusError, CRMError, NotFoundError
-from contacts_ui.services.errors import describe_crm_error
+from contacts_ui.crm.errors import CRMError, NotFoundError
+from contacts_ui.services.errors import (
+    describe_crm_error,
+    is_busy,
+    retry_after_seconds,
+    status_for,
+)
 
-__all__ = ["crm_error_response", "describe_crm_error", "not_found", "server_error"]
+__all__ = [
+    "crm_error_response",
+    "describe_crm_error",
+    "mark_busy",
+    "not_found",
+    "server_error",
+]
+
+
+def mark_busy(response: HttpResponse, exc: CRMError) -> HttpResponse:
+    """Add Retry-After to an answer about a busy CRM, so clients and proxies back off too."""
+    if is_busy(exc):
+        response["Retry-After"] = str(retry_after_seconds(exc))
+    return response
 
 
 NOT_FOUND_MESSAGE = "The CRM does not know this record (it may have been deleted)."
 
 
 def crm_error_response(request: HttpRequest, exc: CRMError) -> HttpResponse:
-    """Render the CRM-trouble banner page (404 for a record the CRM does not know).
+    """Render the CRM-trouble banner page: 503 + Retry-After when busy, 502 for CRM faults.
 
-    An htmx request gets the banner alone, retargeted to the page's banner region: htmx 2
-    does not swap a 4xx/5xx answer, so an error page would vanish and the page look stuck.
+    A record the CRM does not know is a 404. An htmx request gets the banner alone,
+    retargeted to the page's banner region: htmx 2 does not swap a 4xx/5xx answer, so an error
+    page would vanish and the page look stuck (its outcome still counts in the metrics).
     """
     htmx = HtmxDetails(request)
     if isinstance(exc, NotFoundError) and not htmx:
@@ -38,14 +57,16 @@ def crm_error_response(request: HttpRequest, exc: CRMError) -> HttpResponse:
         )
         response = reswap(retarget(response, "#crm-banner"), "innerHTML")
         response = reselect(response, "#crm-error-banner")
+        response.crm_outcome = "busy" if is_busy(exc) else "crm_error"  # type: ignore[attr-defined]
         # The address bar keeps the page that is still shown.
-        return push_url(response, False)
-    return render(
+        return mark_busy(push_url(response, False), exc)
+    response = render(
         request,
         "errors/crm_error.html",
-        {"message": message, "retry_url": request.get_full_path()},
-        status=503 if not isinstance(exc, APIStatusError) or exc.status_code >= 429 else 502,
+        {"message": message, "retry_url": request.get_full_path(), "busy": is_busy(exc)},
+        status=status_for(exc),
     )
+    return mark_busy(response, exc)
 
 
 def _local_path(candidate: str | None) -> str | None:
@@ -70,5 +91,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         home = reverse("contacts:list")
     except Exception:
         home = "/"
-    html = loader.get_template("errors/500.html").render({"home_url": home})
+    # The request id comes from the first middleware and is a plain attribute: safe to read.
+    context = {"home_url": home, "request_id": getattr(request, "id", "")}
+    html = loader.get_template("errors/500.html").render(context)
     return HttpResponseServerError(html)

@@ -134,14 +134,44 @@ def test_filters_survive_paging(client: Client, crm: LightfieldClient) -> None:
     assert 'href="/contacts/?f.newsletter=true&amp;page=2"' in html
 
 
-def test_related_accounts_and_owners_show_by_name_not_id(
+def _cells(html: str) -> str:
+    table = html.split('<table class="records">', 1)[1].split("</table>", 1)[0]
+    return re.sub(r'(href|class)="[^"]*"', "", table)
+
+
+def test_a_cold_list_shows_account_ids_as_pending_and_owners_by_name(
     client: Client, crm: LightfieldClient
 ) -> None:
     html = client.get("/contacts/").content.decode()
-    table = html.split('<table class="records">', 1)[1].split("</table>", 1)[0]
-    cells = re.sub(r'href="[^"]*"', "", table)
+    cells = _cells(html)
+    assert re.search(r"acc_\w+ \(name pending\)", cells)
+    assert "mem_" not in cells  # the member list was read for the owner filter anyway
+    assert 'hx-get="/contacts/names/?r=account%3Aacc_' in html
+
+
+def test_the_deferred_request_names_every_pending_account(
+    client: Client, crm: LightfieldClient
+) -> None:
+    html = client.get("/contacts/").content.decode()
+    names_url = re.search(r'hx-get="(/contacts/names/\?[^"]+)"', html)
+    assert names_url is not None
+    answer = client.get(names_url.group(1).replace("&amp;", "&")).content.decode()
+    record = next(r for r in crm.list_contacts().data if r.related_ids("$account"))
+    account = crm.get_account(record.related_ids("$account")[0])
+    assert account.display_name in answer
+    assert 'hx-swap-oob="outerHTML:.rn-' in answer
+    assert "name pending" not in answer
+
+
+def test_the_next_view_shows_related_accounts_and_owners_by_name_not_id(
+    client: Client, crm: LightfieldClient
+) -> None:
+    client.get("/contacts/")  # names what it could not show, once the page has gone out
+    html = client.get("/contacts/").content.decode()
+    cells = _cells(html)
     assert "acc_" not in cells
     assert "mem_" not in cells
+    assert "names-loader" not in html
     record = next(r for r in crm.list_contacts().data if r.related_ids("$account"))
     account = crm.get_account(record.related_ids("$account")[0])
     assert account.display_name in html

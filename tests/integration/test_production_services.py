@@ -46,7 +46,8 @@ def redis_cache(crm: LightfieldClient) -> Iterator[None]:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-        }
+        },
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     with override_settings(CACHES=settings):
         yield
@@ -60,7 +61,8 @@ def test_definitions_and_names_are_shared_through_redis(
     assert client.get("/contacts/").status_code == 200
     before = crm.request_count
     assert client.get("/contacts/").status_code == 200
-    assert crm.request_count - before == 1
+    # At most the list itself: an identical list a moment ago may even answer this one.
+    assert crm.request_count - before <= 1
     definitions = get_definitions("contacts")
     assert definitions.field_definitions["$name"].value_type == "FULL_NAME"
 

@@ -18,6 +18,7 @@ from django.test import Client, override_settings
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record, RelationshipDefinition
+from contacts_ui.services import shared_cache
 from contacts_ui.services.definitions import cache_key as definitions_cache_key
 from contacts_ui.services.definitions import get_definitions
 from dashboard.config import AppSettings
@@ -220,7 +221,7 @@ def test_a_relationship_added_to_the_definitions_appears_without_code_changes(
     )
     widened = definitions.model_copy(update={"relationship_definitions": extra})
     # The CRM's schema grew: what the definitions cache holds is what every page reads.
-    cache.set(definitions_cache_key("contacts"), widened)
+    shared_cache.set(definitions_cache_key("contacts"), widened, 300)
     html = page_of(client, contact)
     assert ">Partner firms</h3>" in html
     assert f'action="/contacts/{contact.id}/relationships/partners/"' in html

@@ -16,6 +16,8 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
+from contacts_ui.crm.coalesce import SingleFlight
+from contacts_ui.crm.context import current_request_id
 from contacts_ui.crm.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -35,6 +37,9 @@ from contacts_ui.crm.lightfield.constants import (
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     PAGE_SIZE_MAX,
+    READ_DEADLINE,
+    READ_MAX_RETRIES,
+    READ_TIMEOUT,
     USER_AGENT,
 )
 from contacts_ui.crm.models import (
@@ -49,9 +54,12 @@ from contacts_ui.crm.models import (
 from contacts_ui.crm.port import Capabilities, RateCategory, Sort
 from contacts_ui.crm.safety import scrub
 
-__all__ = ["LightfieldClient", "category_for"]
+__all__ = ["CallObserver", "LightfieldClient", "category_for"]
 
 logger = logging.getLogger(LOGGER_NAME)
+
+# (category, outcome, seconds): outcome is the HTTP status, or "timeout" / "connection_error".
+CallObserver = Callable[[str, str, float], None]
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
@@ -129,7 +137,20 @@ class LightfieldClient:
         clock: Callable[[], float] = time.time,
         user_agent: str | None = None,
         budget: Budget | None = None,
+        read_timeout: httpx.Timeout | float | None = READ_TIMEOUT,
+        read_retries: int | None = READ_MAX_RETRIES,
+        read_deadline: float | None = READ_DEADLINE,
+        monotonic: Callable[[], float] = time.monotonic,
+        observer: CallObserver | None = None,
+        coalesce: bool = True,
     ) -> None:
+        """Configure the client.
+
+        ``timeout`` and ``max_retries`` govern writes (and reads when the read policy is off);
+        ``read_timeout``, ``read_retries`` and ``read_deadline`` bound what a GET may cost the
+        person waiting on it (None: same as writes / no deadline). ``observer`` is told about
+        every attempt (metrics); ``coalesce`` lets concurrent identical GETs share one request.
+        """
         self._api_key = SecretStr(api_key)
         self._base_url = base_url.rstrip("/")
         self._max_retries = max(0, max_retries)
@@ -151,11 +172,23 @@ class LightfieldClient:
         self.rate_limit: RateLimit | None = None
         # Shared with every process on the same key; None sends at once and only reacts to 429s.
         self._budget = budget
+        self._timeout = timeout
+        self._read_timeout = read_timeout if read_timeout is not None else timeout
+        self._read_retries = self._max_retries if read_retries is None else max(0, read_retries)
+        self._read_deadline = read_deadline
+        self._monotonic = monotonic
+        self._observer = observer
+        self._flights: SingleFlight[httpx.Response] | None = SingleFlight() if coalesce else None
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={self._base_url!r}, max_retries={self._max_retries})"
         )
+
+    @property
+    def coalesced_count(self) -> int:
+        """Return how many GETs were answered by an identical request already in flight."""
+        return self._flights.shared if self._flights is not None else 0
 
     @property
     def request_count(self) -> int:
@@ -377,44 +410,73 @@ class LightfieldClient:
         json: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
     ) -> httpx.Response:
+        if method == "GET" and self._flights is not None:
+            # The key is what the CRM would see: the same path and query answer the same data.
+            key = (method, path, tuple(params or ()))
+            return self._flights.do(key, lambda: self._send(method, path, params, None, None))
+        return self._send(method, path, params, json, idempotency_key)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        json: dict[str, Any] | None,
+        idempotency_key: str | None,
+    ) -> httpx.Response:
         headers = {
             "Authorization": f"Bearer {self._api_key.get_secret_value()}",
             "Lightfield-Version": API_VERSION,
             "Accept": "application/json",
             "User-Agent": self._user_agent,
         }
+        request_id = current_request_id()
+        if request_id:
+            headers["X-Request-Id"] = request_id
         if json is not None:
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
 
         category = category_for(method, path)
-        attempts = self._max_retries + 1
-        for attempt in range(attempts):
-            retries_left = attempt < self._max_retries
+        reading = method == "GET"
+        max_retries = self._read_retries if reading else self._max_retries
+        deadline = self._read_deadline if reading else None
+        timeout = self._read_timeout if reading else self._timeout
+        started_all = self._monotonic()
+        for attempt in range(max_retries + 1):
+            retries_left = attempt < max_retries
             if self._budget is not None:
                 # Raises BudgetExhausted, before anything is sent, when the wait would be too long.
                 self._budget.acquire(category, current_priority(method))
             with self._lock:
                 self._request_count += 1
             headers["X-Stainless-Retry-Count"] = str(attempt)
+            attempt_timeout = timeout
+            if deadline is not None and attempt > 0:
+                # The retry gets what is left of the read's deadline, never a fresh full timeout.
+                left = max(0.1, deadline - (self._monotonic() - started_all))
+                attempt_timeout = httpx.Timeout(min(left, _longest(timeout)))
             started = time.perf_counter()
             try:
                 response = self._http.request(
-                    method, path, params=params, json=json, headers=headers
+                    method, path, params=params, json=json, headers=headers, timeout=attempt_timeout
                 )
             except httpx.TransportError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
-                if retries_left:
-                    self._sleep(self._backoff(attempt))
+                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                self._observe(category, _outcome_of(exc), started)
+                delay = self._backoff(attempt)
+                if retries_left and self._fits(deadline, started_all, delay):
+                    self._sleep(delay)
                     continue
                 raise _connection_error(exc, method, path) from exc
             except httpx.RequestError as exc:  # e.g. a decoding error: retrying will not help
-                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                self._observe(category, _outcome_of(exc), started)
                 raise _connection_error(exc, method, path) from exc
 
-            level = logging.INFO if response.status_code < 500 else logging.WARNING
-            self._log(method, path, response.status_code, started, attempt, level)
+            self._log(method, path, response.status_code, started, attempt, max_retries)
+            self._observe(category, str(response.status_code), started)
             self._remember_rate_limit(response.headers)
             if self._budget is not None:
                 self._budget.observe(category, response.headers)
@@ -439,8 +501,26 @@ class LightfieldClient:
                 # "try again in N seconds" instead.
                 raise error
             delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            if not self._fits(deadline, started_all, delay):
+                raise error
             self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _fits(self, deadline: float | None, started: float, delay: float) -> bool:
+        """Tell whether a retry after ``delay`` still leaves time for an answer by ``deadline``."""
+        if deadline is None:
+            return True
+        # Leave at least a short attempt's worth after the sleep, else the retry is pointless.
+        return self._monotonic() - started + delay + MIN_ATTEMPT_SECONDS <= deadline
+
+    def _observe(self, category: Category, outcome: str, started: float) -> None:
+        if self._observer is None:
+            return
+        try:
+            self._observer(category.value, outcome, time.perf_counter() - started)
+        except Exception:
+            # Metrics must never fail a CRM call.
+            logger.exception("CRM call observer failed")
 
     def _backoff(self, attempt: int) -> float:
         """Return the delay before retry number ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
@@ -461,9 +541,10 @@ class LightfieldClient:
         outcome: int | str,
         started: float,
         attempt: int,
-        level: int,
+        max_retries: int,
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
+        level = logging.INFO if isinstance(outcome, int) and outcome < 500 else logging.WARNING
         logger.log(
             level,
             "%s %s -> %s in %.0f ms (attempt %d/%d)",
@@ -472,11 +553,25 @@ class LightfieldClient:
             outcome,
             elapsed_ms,
             attempt + 1,
-            self._max_retries + 1,
+            max_retries + 1,
         )
 
 
 MAX_MEMBER_PAGES: Final = 40
+# The shortest attempt worth making inside a read's deadline.
+MIN_ATTEMPT_SECONDS: Final = 0.3
+
+
+def _longest(timeout: httpx.Timeout | float) -> float:
+    """Return the longest single phase of a timeout (for capping a retry's timeout)."""
+    if isinstance(timeout, httpx.Timeout):
+        phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
+        return max(phases, default=READ_DEADLINE)
+    return float(timeout)
+
+
+def _outcome_of(exc: httpx.RequestError) -> str:
+    return "timeout" if isinstance(exc, httpx.TimeoutException) else "connection_error"
 
 
 def _member_matches(members: Sequence[Record], typed: str) -> list[Record]:

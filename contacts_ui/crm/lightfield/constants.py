@@ -10,9 +10,16 @@ DEFAULT_BASE_URL: Final = "https://api.lightfield.app"
 API_VERSION: Final = "2026-03-01"
 USER_AGENT: Final = "contacts-dashboard/0.1.0"
 
-# A person is waiting on every call, so fail fast instead of using SDK-style minute-long
-# timeouts: the page can show "the CRM is slow" and offer a retry.
+# Writes: a save may take the CRM a while, and giving up early only to retry it costs the
+# person more than waiting; still far from SDK-style minute-long timeouts.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
+
+# Reads: a person is waiting on the page, so a hung CRM call must cost them at most ~3 s in
+# all — one attempt, one retry, then the banner. A healthy Lightfield answers in well under
+# a second; an attempt that has not answered in 1.2 s is more likely hung than slow.
+READ_TIMEOUT: Final = httpx.Timeout(connect=1.0, read=1.2, write=1.2, pool=1.0)
+READ_MAX_RETRIES: Final = 1
+READ_DEADLINE: Final = 3.0
 
 # Sized for one web process serving a handful of threads; Lightfield allows 25 req/s per org.
 DEFAULT_LIMITS: Final = httpx.Limits(

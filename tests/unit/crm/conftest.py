@@ -61,6 +61,10 @@ def make_client(sleeps: list[float]) -> Iterator[Callable[..., LightfieldClient]
         kwargs.setdefault("api_key", API_KEY)
         kwargs.setdefault("sleep", sleeps.append)
         kwargs.setdefault("random", lambda: 0.0)
+        # The retry tests drive the general policy through GETs; the shorter read policy
+        # (one retry within ~3 s) has its own tests, which turn it on explicitly.
+        kwargs.setdefault("read_retries", None)
+        kwargs.setdefault("read_deadline", None)
         client = LightfieldClient(**kwargs)
         clients.append(client)
         return client
