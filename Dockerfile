@@ -20,4 +20,9 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
 
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn dashboard.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads 4 --access-logfile -"]
+# Liveness only: readiness (/readyz) is for the orchestrator, which knows what to do with it.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
+# Workers, threads, timeouts, JSON access log and Prometheus' multiprocess directory all come
+# from dashboard/gunicorn.conf.py (override with WEB_CONCURRENCY, GUNICORN_THREADS, ...).
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c dashboard/gunicorn.conf.py"]

@@ -34,11 +34,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: probes and scrapers call pod addresses over HTTP and never sign in.
+    "contacts_ui.web.ops.OpsEndpointsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages go out compressed (static files are pre-compressed by whitenoise at collectstatic).
     # Django pads gzip output against BREACH, and the CSRF token is masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "contacts_ui.web.security.SecurityHeadersMiddleware",
+    "contacts_ui.web.observability.RequestObservabilityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,6 +8,8 @@ os.environ.setdefault("CRM_BACKEND", "sandbox")
 os.environ.setdefault("AUTH_MODE", "dev")
 # The test client speaks plain HTTP; production redirects it to HTTPS.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# The rate budget's host-wide file goes with this run, not into the checkout's var/.
+os.environ.setdefault("RATE_BUDGET_DIR", tempfile.mkdtemp(prefix="contacts-budget-"))
 os.environ.setdefault(
     "SANDBOX_DB_PATH", os.path.join(tempfile.mkdtemp(prefix="contacts-test-"), "sandbox.sqlite3")
 )
