@@ -32,6 +32,7 @@ test: install
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/load.py
 
 sandbox: install
 	$(VENV)/bin/python manage.py sandbox --port 8001

@@ -33,6 +33,8 @@ from sandbox.idempotency import IdempotencyKeys, check_key
 from sandbox.ratelimit import Category, RateLimiter
 from sandbox.records import Record, Renderer, to_json
 from sandbox.seed import build_workspace
+from sandbox.stats import PATH as STATS_PATH
+from sandbox.stats import TrafficStats
 from sandbox.store import Store
 from sandbox.writes import plan_create, plan_update
 
@@ -137,6 +139,7 @@ class SandboxApp:
             list_lag=config.list_lag,
         )
         self.request_log = RequestLog()
+        self.stats = TrafficStats(config.clock)
         self.renderer = Renderer(config.link_base)
         self._limiter = RateLimiter(config.rate_limit, config.clock) if config.rate_limit else None
         self._idempotency = IdempotencyKeys(self.store, config.clock)
@@ -171,6 +174,20 @@ class SandboxApp:
 
     def handle(self, request: Request) -> Response:
         """Answer one request; every failure becomes a Lightfield error body."""
+        if request.path == STATS_PATH:
+            return self._stats(request)
+        response = self._handle_api(request)
+        endpoint, _ = self._route(request)
+        self.stats.record(CATEGORIES.get(endpoint or "", Category.READ).value, response.status_code)
+        return response
+
+    def _stats(self, request: Request) -> Response:
+        # Benchmarks only: no key needed, never rate limited, not in the request log.
+        if request.method == "DELETE":
+            self.stats.reset()
+        return self._json(200, json.dumps(self.stats.snapshot()), {})
+
+    def _handle_api(self, request: Request) -> Response:
         self.request_log.record(
             request.method, request.path, request.query_string.decode("latin-1")
         )

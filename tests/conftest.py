@@ -16,6 +16,7 @@ from django.core.cache import caches
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.services import backend as services
+from contacts_ui.services import related
 from sandbox.app import make_app
 from sandbox.config import SandboxConfig
 
@@ -74,6 +75,8 @@ def install_client(client: LightfieldClient) -> Iterator[LightfieldClient]:
     try:
         yield client
     finally:
+        # Background name lookups started by this test's pages must not reach the next test.
+        related.settle()
         services.use_crm(previous)
         clear_caches()
         client.close()

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -170,6 +172,48 @@ def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
     for record_id, object_type in pairs.items():
         found.setdefault(record_id, _not_named(record_id, object_type, "unavailable"))
     return found
+
+
+# Fills run beside the pages, never in a request's thread: a gunicorn thread held after its
+# response would also hold the browser's keep-alive connection, and with it the next request.
+_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="related-names")
+_queued: set[Future[object]] = set()
+_queued_lock = threading.Lock()
+
+
+def fill_later(wanted: Iterable[tuple[str, str]]) -> None:
+    """Name these records in the background, so the next view (or the deferred request) has
+    them even if this browser never asks (no JavaScript)."""
+    pairs = list(wanted)
+    if not pairs:
+        return
+    future: Future[object] = _background.submit(
+        contextvars.copy_context().run, _fill_quietly, pairs
+    )
+    with _queued_lock:
+        _queued.add(future)
+    future.add_done_callback(_forget)
+
+
+def _forget(future: Future[object]) -> None:
+    with _queued_lock:
+        _queued.discard(future)
+
+
+def settle(timeout: float = 30.0) -> None:
+    """Wait until the background fills queued so far are done (tests, benchmarks, shutdown)."""
+    with _queued_lock:
+        pending = set(_queued)
+    wait_for_futures(pending, timeout=timeout)
+
+
+def _fill_quietly(pairs: list[tuple[str, str]]) -> object:
+    try:
+        resolve(pairs)
+    except Exception as exc:
+        # Nobody is waiting on this: one line, and the next view tries again.
+        logger.warning("naming related records in the background failed: %s", type(exc).__name__)
+    return None
 
 
 def _fetch_coalesced(pairs: dict[str, str]) -> dict[str, RelatedName]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,8 +51,6 @@ from contacts_ui.views.common import (
 )
 from contacts_ui.views.errors import crm_error_response
 from contacts_ui.web.links import record_url
-
-logger = logging.getLogger(__name__)
 
 NAMES_PARAM = "r"
 # A page holds at most 25 rows times a few relationship columns; more is not a page of ours.
@@ -321,21 +318,10 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     template = "contacts/list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    response = render(request, template, page_context)
-    if pending:
-        wanted = [(n.object_type, n.id) for n in pending]
-        # Runs when the server has sent the page (Django closes the response after the last
-        # byte), so the person never waits for it; its names serve the next view.
-        response._resource_closers.append(lambda: _name_later(wanted))
-    return response
-
-
-def _name_later(wanted: list[tuple[str, str]]) -> None:
-    try:
-        related.resolve(wanted)
-    except Exception as exc:
-        # Nobody is waiting on this any more: one line, and the next view tries again.
-        logger.warning("naming related records after the response failed: %s", type(exc).__name__)
+    # Starts naming the pending records beside this response: the deferred request then only
+    # waits for it, and a browser without JavaScript gets them named on its next view.
+    related.fill_later((n.object_type, n.id) for n in pending)
+    return render(request, template, page_context)
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Filter
+from contacts_ui.services import related
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,8 @@ def test_the_deferred_request_names_every_pending_account(
 def test_the_next_view_shows_related_accounts_and_owners_by_name_not_id(
     client: Client, crm: LightfieldClient
 ) -> None:
-    client.get("/contacts/")  # names what it could not show, once the page has gone out
+    client.get("/contacts/")  # starts naming, beside the page, what it could not show
+    related.settle()
     html = client.get("/contacts/").content.decode()
     cells = _cells(html)
     assert "acc_" not in cells
