@@ -61,6 +61,23 @@ def on_starting(server: Any) -> None:
     _metrics_dir.mkdir(parents=True, exist_ok=True)
 
 
+def post_worker_init(worker: Any) -> None:
+    """Import every view and compile the main templates before the worker's first request.
+
+    Otherwise the first people after a deploy or a worker recycle wait seconds for imports.
+    """
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    def load(patterns: Any) -> None:
+        for pattern in patterns:
+            load(getattr(pattern, "url_patterns", ()))
+
+    load(get_resolver().url_patterns)
+    for name in ("contacts/list.html", "contacts/detail.html", "contacts/form.html"):
+        get_template(name)
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """Let Prometheus drop the live gauges of a worker that exited."""
     from prometheus_client import multiprocess

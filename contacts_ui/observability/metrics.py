@@ -22,6 +22,12 @@ from prometheus_client import multiprocess as _multiprocess
 
 from contacts_ui.crm.budget import Priority
 
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _MULTIPROC_DIR:
+    # gunicorn.conf.py creates it; a manage.py command run with the same environment must not
+    # fail every request because it was not started through gunicorn.
+    os.makedirs(_MULTIPROC_DIR, exist_ok=True)
+
 __all__ = [
     "BUDGET_EVENTS",
     "BUDGET_WAIT_SECONDS",
