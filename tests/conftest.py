@@ -110,10 +110,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def standalone_sandbox_at(db: Path, log: Path, *args: str) -> Iterator[str]:
+def standalone_sandbox_at(db: Path, log: Path, *args: str, rate_limit: float = 0) -> Iterator[str]:
     """Run `manage.py sandbox` as its own process on a free port; yield its base URL.
 
-    `args` go to the command line as they are (e.g. `--api highlevel`). The server logs every
+    `args` go to the command line as they are (e.g. `--api highlevel`); ``rate_limit`` is
+    requests/s per category (0: off; the sandbox's own default is 25). The server logs every
     request, so it writes to a file: a pipe that nobody reads would fill up and block it.
     """
     port = free_port()
@@ -128,7 +129,7 @@ def standalone_sandbox_at(db: Path, log: Path, *args: str) -> Iterator[str]:
                 "--db",
                 str(db),
                 "--rate-limit",
-                "0",
+                str(rate_limit),
                 *args,
             ],
             cwd=REPO,
