@@ -82,4 +82,4 @@ def child_exit(server: Any, worker: Any) -> None:
     """Let Prometheus drop the live gauges of a worker that exited."""
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+    multiprocess.mark_process_dead(worker.pid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import dj_database_url
 
@@ -110,6 +111,7 @@ DATABASES = {
 # definitions, members, list positions). Redis shares it across hosts; without Redis a file cache
 # shares it across this host's processes. "local" is each process's own short-lived layer in
 # front of it (contacts_ui.services.shared_cache).
+CACHES: dict[str, dict[str, Any]]
 if APP.REDIS_URL:
     CACHES = {
         "default": {

@@ -111,6 +111,6 @@ def exposition() -> bytes:
     """Return every metric in Prometheus' text format, merged over gunicorn's workers."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        _multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        _multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest(REGISTRY)

@@ -27,7 +27,7 @@ def is_busy(exc: CRMError) -> bool:
 
 def retry_after_seconds(exc: CRMError) -> int:
     """Return whole seconds to wait before trying again (for Retry-After and the banner)."""
-    wait = getattr(exc, "retry_after", None)
+    wait: float | None = getattr(exc, "retry_after", None)
     if wait is None:
         return DEFAULT_RETRY_AFTER
     return max(1, math.ceil(wait))

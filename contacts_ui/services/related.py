@@ -107,7 +107,8 @@ def members() -> list[Record]:
 
 def cached_members() -> list[Record] | None:
     """Return the member list if some process has fetched it lately, without asking the CRM."""
-    return shared_cache.get(_members_key(), kind="members")  # type: ignore[no-any-return]
+    found: list[Record] | None = shared_cache.get(_members_key(), kind="members")
+    return found
 
 
 def _fetch(object_type: str, record_id: str) -> RelatedName:

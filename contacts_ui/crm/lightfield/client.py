@@ -420,7 +420,7 @@ class LightfieldClient:
         self,
         method: str,
         path: str,
-        params: list[tuple[str, str]] | None,
+        params: list[tuple[str, str | int | float | bool | None]] | None,
         json: dict[str, Any] | None,
         idempotency_key: str | None,
     ) -> httpx.Response:
