@@ -152,6 +152,8 @@ def test_an_expired_session_under_htmx_goes_to_the_provider_and_back_to_the_page
     page.wait_for_url(f"{live_server.url}/contacts/")
     page.get_by_role("link", name="Page 3").click()
     page.wait_for_url(re.compile(r"page=3$"))
+    # The page's deferred names request has been answered before the session goes.
+    page.wait_for_load_state("networkidle")
 
     page.context.clear_cookies()  # the session is gone (here and at the provider)
     # An htmx request, answered with HX-Redirect.
