@@ -34,6 +34,9 @@ os.environ.update(
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"sqlite:///{WORKDIR / 'dashboard.sqlite3'}",
         "SANDBOX_DB_PATH": str(WORKDIR / "sandbox.sqlite3"),
+        # Not the checkout's var/: a dev server there must not share this run's caches.
+        "CACHE_DIR": str(WORKDIR / "cache"),
+        "BUDGET_DIR": str(WORKDIR / "budget"),
     }
 )
 
@@ -44,12 +47,16 @@ def _percentile(samples: list[float], fraction: float) -> float:
 
 
 def _measure(client, urls: list[str], crm) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    from contacts_ui.services import related
+
     timings = []
     calls_before = crm.request_count
     for url in urls:
         started = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - started) * 1000)
+        # Names a page left pending are fetched beside it; count them with the page.
+        related.settle()
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
     return timings, (crm.request_count - calls_before) / len(urls)
@@ -64,12 +71,17 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from contacts_ui.services import backend as services
+    from contacts_ui.services import related
+
+    def clear_caches() -> None:
+        for alias in ("default", "local"):
+            caches[alias].clear()
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -85,15 +97,17 @@ def main() -> None:
     detail_urls = [f"/contacts/{i}/" for i in detail_ids]
     refreshed_urls = [f"/contacts/{i}/?refresh=1" for i in detail_ids]
 
-    cache.clear()
+    clear_caches()
     before = crm.request_count
     client.get("/contacts/?page=40")
     cold_list_calls = crm.request_count - before
-    cache.clear()
+    related.settle()
+    cold_names_calls = crm.request_count - before - cold_list_calls
+    clear_caches()
     before = crm.request_count
     client.get(f"/contacts/{contact_ids[-1]}/")
     cold_detail_calls = crm.request_count - before
-    cache.clear()
+    clear_caches()
 
     _measure(client, list_urls, crm)  # warm: definitions, members, related names
     _measure(client, detail_urls, crm)
@@ -110,7 +124,10 @@ def main() -> None:
             f"{name:<18}{statistics.median(timings):>9.2f}"
             f"{_percentile(timings, 0.9):>9.2f}{calls:>12.2f}"
         )
-    print(f"cold list page (empty cache): {cold_list_calls} upstream calls, no GET repeated")
+    print(
+        f"cold list page (empty cache): {cold_list_calls} upstream calls before it is sent, "
+        f"{cold_names_calls} more for its related names, beside it"
+    )
     print(f"cold contact page (empty cache): {cold_detail_calls} upstream calls")
 
     if not args.skip_admin:
