@@ -33,7 +33,7 @@ CRM_FAILED_CHECK_SECONDS: Final = 10
 
 @dataclass(frozen=True)
 class Check:
-    """One readiness check: whether it passed and a short word on why (never a secret)."""
+    """Hold one readiness check's result: passed or not, and a short word on why (no secrets)."""
 
     ok: bool
     detail: str
