@@ -16,7 +16,13 @@ from contacts_ui.observability.metrics import RESPONSES, VIEW_SECONDS
 
 
 def outcome_of(response: HttpResponse) -> str:
-    """Classify an answer so busy pages, CRM trouble and our own failures stay apart."""
+    """Classify an answer so busy pages, CRM trouble and our own failures stay apart.
+
+    htmx answers about CRM trouble are 200s (htmx 2 swaps nothing else) and say so themselves.
+    """
+    marked = getattr(response, "crm_outcome", None)
+    if isinstance(marked, str):
+        return marked
     status = response.status_code
     if status == 503 and response.has_header("Retry-After"):
         return "busy"
