@@ -13,11 +13,18 @@ from typing import Any
 from babel import Locale
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from contacts_ui.fields import widgets as w
 from contacts_ui.fields.display import is_empty
-from contacts_ui.fields.formfields import EMPTY_CHOICE, NOT_ISO_3166_1, TEXT_ATTRS, CRMFieldMixin
+from contacts_ui.fields.formfields import (
+    EMPTY_CHOICE,
+    NOT_ISO_3166_1,
+    TEXT_ATTRS,
+    CRMFieldMixin,
+    choice_pairs,
+)
 
 
 class RowsField(CRMFieldMixin, forms.Field):
@@ -131,11 +138,11 @@ class AddressField(CRMFieldMixin, forms.MultiValueField):
             forms.FloatField(required=False, min_value=-90, max_value=90),
             forms.FloatField(required=False, min_value=-180, max_value=180),
         ]
-        parts: dict[str, tuple[str, forms.Widget]] = {
+        parts: dict[str, tuple[str | Promise, forms.Widget]] = {
             key: (label, w.TextInput(attrs=TEXT_ATTRS)) for key, label, _ in self.TEXT_PARTS
         }
         # A native select jumps to a country as its name is typed; no filter box needed.
-        parts["country"] = (_("Country"), w.Select(choices=country.choices))
+        parts["country"] = (_("Country"), w.Select(choices=choice_pairs(country)))
         parts["latitude"] = (
             _("Latitude (optional)"),
             w.NumberInput(attrs={"step": "any", "min": "-90", "max": "90"}),
@@ -152,10 +159,11 @@ class AddressField(CRMFieldMixin, forms.MultiValueField):
         super().show(value, raw)
         code = value.get("country") if isinstance(value, Mapping) else None
         country_field = self.fields[len(self.TEXT_PARTS)]
-        if code and code not in dict(country_field.choices):
+        current = choice_pairs(country_field)
+        if code and code not in dict(current):
             # Keep a code we cannot name selectable, or the select would silently drop it.
-            choices = [*country_field.choices, (code, code)]
-            country_field.choices = choices
+            choices = [*current, (code, code)]
+            country_field.choices = choices  # type: ignore[attr-defined]  # a ChoiceField
             self.widget.widgets[len(self.TEXT_PARTS)].choices = choices
 
     def compress(self, data_list: Sequence[Any]) -> dict[str, Any] | None:

@@ -124,7 +124,7 @@ class MarkdownField(CRMFieldMixin, forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         # Browsers post textarea line breaks as CRLF; the CRM's text uses LF.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return text if text.strip() else ""
@@ -139,7 +139,8 @@ class NumberField(CRMFieldMixin, forms.DecimalField):
         kwargs.setdefault("max_value", MAX_SAFE_INTEGER)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # Any: the stubs give DecimalField IntegerField's int-returning to_python.
+    def to_python(self, value: Any) -> Any:
         number = super().to_python(value)
         if number is None or abs(number) > MAX_SAFE_INTEGER:
             return number  # out of range: the validators say so
@@ -221,7 +222,7 @@ class EmailField(CRMFieldMixin, forms.EmailField):
     widget = w.EmailInput
 
     def to_python(self, value: Any) -> str:
-        address = super().to_python(value)
+        address = super().to_python(value) or ""
         local, at, domain = address.rpartition("@")
         # Domains are case-insensitive and the CRM stores them lower-cased.
         return f"{local}@{domain.lower()}" if at else address
@@ -320,13 +321,19 @@ class SocialHandleField(CRMFieldMixin, forms.CharField):
         return text
 
 
+def choice_pairs(field: forms.Field) -> list[tuple[Any, Any]]:
+    """Return a choice field's choices as (value, label) pairs (ours are never grouped)."""
+    return [(value, label) for value, label in getattr(field, "choices", ())]
+
+
 class SingleSelectField(CRMFieldMixin, forms.ChoiceField):
     widget = w.Select
 
     def show(self, value: Any, raw: Any) -> None:
         super().show(value, raw)
-        if value and value not in dict(self.choices):
-            self.choices = [*self.choices, (value, f"{value} (no longer an option)")]
+        current = choice_pairs(self)
+        if value and value not in dict(current):
+            self.choices = [*current, (value, f"{value} (no longer an option)")]
 
 
 class MultiSelectField(CRMFieldMixin, forms.MultipleChoiceField):
@@ -338,9 +345,10 @@ class MultiSelectField(CRMFieldMixin, forms.MultipleChoiceField):
 
     def show(self, value: Any, raw: Any) -> None:
         super().show(value, raw)
-        known = dict(self.choices)
+        current = choice_pairs(self)
+        known = dict(current)
         extra = [
             (item, f"{item} (no longer an option)") for item in value or () if item not in known
         ]
         if extra:
-            self.choices = [*self.choices, *extra]
+            self.choices = [*current, *extra]

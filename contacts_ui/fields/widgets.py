@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import Promise
 
 from contacts_ui.fields.display import format_phone
 
@@ -164,7 +165,9 @@ class MarkdownTextarea(Textarea):
 
     template_name = "fields/markdown.html"
 
-    def __init__(self, preview_url: str = "", attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, preview_url: str | Promise = "", attrs: dict[str, Any] | None = None
+    ) -> None:
         super().__init__({"rows": 6, **(attrs or {})})
         self.preview_url = preview_url
 
@@ -337,10 +340,12 @@ class LabelledMultiWidget(DataForMixin, forms.MultiWidget):
 
     template_name = "fields/multiwidget.html"
     use_fieldset = True
+    # Set by MultiWidget.__init__ (the suffix of each part's name); the stubs do not declare it.
+    widgets_names: list[str]
 
     def __init__(
         self,
-        parts: Mapping[str, tuple[str, forms.Widget]],
+        parts: Mapping[str, tuple[str | Promise, forms.Widget]],
         attrs: dict[str, Any] | None = None,
     ) -> None:
         self.part_keys = tuple(parts)

@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 from contacts_ui.crm.models import Definitions, FieldDefinition, Record
 from contacts_ui.fields import DisplayContext, display_html, entry_for
 from contacts_ui.fields.display import DEFAULT_CONTEXT, is_empty
-from contacts_ui.fields.formfields import FormContext, fit_to_stored
+from contacts_ui.fields.formfields import CRMFieldMixin, FormContext, fit_to_stored
 from contacts_ui.fields.registry import ValueTypeEntry
 from contacts_ui.fields.widgets import (
     TEXTAREA,
@@ -220,7 +220,8 @@ class ContactForm(forms.Form):
                 return
             fit_to_stored(field, value)
             self.initial[name] = value
-            field.show(value, raw_value(field.widget, field.widget.data_for(name, value), name))
+            if isinstance(field, CRMFieldMixin):
+                field.show(value, raw_value(field.widget, field.widget.data_for(name, value), name))
         self.fields[name] = field
         self.crm_fields[name] = FormField(key, name, definition, entry)
 
@@ -279,8 +280,13 @@ class ContactForm(forms.Form):
             key = _valid_key(self.data.get("idempotency_key"))
             if key is None:
                 key = str(uuid.uuid4())
-                self.data = self.data.copy()
-                self.data["idempotency_key"] = key
+                data = QueryDict(mutable=True)
+                if isinstance(self.data, QueryDict):
+                    data = self.data.copy()
+                else:
+                    data.update(self.data)
+                data["idempotency_key"] = key
+                self.data = data
             return key
         return str(self.initial["idempotency_key"])
 
@@ -356,7 +362,7 @@ class ContactForm(forms.Form):
 
     def _is_changed(self, name: str) -> bool:
         bound = self[name]
-        if bound.field.untouched(bound.data):
+        if isinstance(bound.field, CRMFieldMixin) and bound.field.untouched(bound.data):
             return False
         return bool(bound.field.has_changed(self.initial.get(name), bound.data))
 

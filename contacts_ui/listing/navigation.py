@@ -53,7 +53,8 @@ def recall_page(
     user_id: object, state_key: str, page: int
 ) -> tuple[int, list[tuple[str, str]]] | None:
     """Return (last page, rows) of a remembered list page, or None."""
-    return cache.get(_key(user_id, state_key, page))
+    remembered: tuple[int, list[tuple[str, str]]] | None = cache.get(_key(user_id, state_key, page))
+    return remembered
 
 
 def split_from(from_query: str) -> tuple[str, int]:

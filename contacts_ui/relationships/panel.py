@@ -206,12 +206,12 @@ def build_panels(
     wanted: list[tuple[str, str]] = []
     for key in keys:
         definition = definitions.relationship_definitions.get(key)
-        object_type = related.object_type_of(record, key, definition) or "unknown"
+        wanted_type = related.object_type_of(record, key, definition) or "unknown"
         state = states.get(key)
         extra = list(record.related_ids(key))
         if state is not None:
             extra += (state.replace_ids or []) + (state.preview_ids or [])
-        wanted += [(object_type, i) for i in extra]
+        wanted += [(wanted_type, i) for i in extra]
     try:
         names = related.resolve(wanted)
     except CRMError:

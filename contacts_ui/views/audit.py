@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -219,7 +220,7 @@ def _csv(entries: QuerySet[AuditEntry]) -> StreamingHttpResponse:
 
 
 @require_role(Role.ADMIN)
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     """List audit entries with filters; `?format=csv` downloads the filtered entries."""
     params = {name: request.GET.get(name, "").strip() for name in FILTER_PARAMS}
     entries = _filtered(params)

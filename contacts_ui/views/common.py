@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 
 from contacts_ui.fields import DisplayContext
 from contacts_ui.listing.search import FILTER_PREFIX
@@ -27,3 +29,9 @@ def list_url(querystring: str) -> str:
 def relationship_list_filter(key: str) -> str:
     """Return the contacts list's query parameter that filters by relationship ``key``."""
     return f"{FILTER_PREFIX}{key}"
+
+
+def htmx_details(request: HttpRequest) -> HtmxDetails:
+    """Return django-htmx's view of the request (``request.htmx``, typed)."""
+    details = getattr(request, "htmx", None)
+    return details if isinstance(details, HtmxDetails) else HtmxDetails(request)

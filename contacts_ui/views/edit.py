@@ -49,7 +49,7 @@ from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.services.errors import status_for
-from contacts_ui.views.common import JUST_SAVED_SESSION_KEY
+from contacts_ui.views.common import JUST_SAVED_SESSION_KEY, htmx_details
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, mark_busy, not_found
 from contacts_ui.web.links import record_url
 from contacts_ui.web.timezones import zone_from_name
@@ -290,7 +290,7 @@ def contact_edit(request: HttpRequest, contact_id: str) -> HttpResponse:
         form.focus_field(request.GET.get("focus") or None) or form.focus_field()
         return _render(request, form, record=record, contact_id=contact_id)
 
-    data = request.POST
+    data: QueryDict = request.POST
     shown = read_snapshot(data.get("snapshot"))
     notice = None
     if shown is None:
@@ -375,7 +375,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         e.strip() for e in request.GET.getlist(field_name(EMAIL_KEY)) + request.GET.getlist("email")
     ]
     emails = [e for e in emails if "@" in e and "." in e.rpartition("@")[2]]
-    if not request.htmx:
+    if not htmx_details(request):
         query = QueryDict(mutable=True)
         if emails:
             query["email"] = emails[0]

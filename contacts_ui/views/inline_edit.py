@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -42,7 +43,7 @@ from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.services.errors import describe_crm_error
-from contacts_ui.views.common import relationship_list_filter
+from contacts_ui.views.common import htmx_details, relationship_list_filter
 from contacts_ui.views.contact_detail import display_field, key_facts
 from contacts_ui.views.contact_detail import field_dom_id as dom_id
 from contacts_ui.views.edit import (
@@ -126,7 +127,7 @@ def _render_editor(
         request,
         f"{TEMPLATE}#field-editor",
         context,
-        status=200 if request.htmx else status,
+        status=200 if htmx_details(request) else status,
     )
 
 
@@ -160,7 +161,7 @@ def _render_display(
 @require_role(Role.EDITOR)
 def field_editor(request: HttpRequest, contact_id: str, key: str) -> HttpResponse:
     """Return one field's editor (htmx); without htmx, go to the edit page at that field."""
-    if not request.htmx:
+    if not htmx_details(request):
         return HttpResponseRedirect(edit_page_url(contact_id, key))
     try:
         definitions = get_definitions("contacts")
@@ -184,7 +185,7 @@ def field_editor(request: HttpRequest, contact_id: str, key: str) -> HttpRespons
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def contact_field(request: HttpRequest, contact_id: str, key: str) -> HttpResponse:
+def contact_field(request: HttpRequest, contact_id: str, key: str) -> HttpResponseBase:
     """Show one field's value (GET, e.g. to cancel an edit) or save it (POST, editors)."""
     if request.method == "POST":
         return _save_field(request, contact_id, key)
@@ -194,7 +195,7 @@ def contact_field(request: HttpRequest, contact_id: str, key: str) -> HttpRespon
 @require_role(Role.VIEWER)
 def _show_field(request: HttpRequest, contact_id: str, key: str) -> HttpResponse:
     detail = reverse("contacts:detail", args=[contact_id])
-    if not request.htmx:
+    if not htmx_details(request):
         return HttpResponseRedirect(detail)
     try:
         definitions = get_definitions("contacts")
@@ -276,7 +277,7 @@ def _save_field(request: HttpRequest, contact_id: str, key: str) -> HttpResponse
 def _finish(
     request: HttpRequest, record: Record, definitions: Definitions, key: str, *, saved: bool
 ) -> HttpResponse:
-    if not request.htmx:
+    if not htmx_details(request):
         return HttpResponseRedirect(reverse("contacts:detail", args=[record.id]))
     return _render_display(request, record, definitions, key, saved=saved)
 

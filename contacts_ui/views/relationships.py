@@ -30,7 +30,7 @@ from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
-from contacts_ui.views.common import relationship_list_filter
+from contacts_ui.views.common import htmx_details, relationship_list_filter
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 
 PANEL_TEMPLATE = "contacts/detail.html#relationships"
@@ -63,7 +63,7 @@ def _answer(
     state: PanelState | None = None,
 ) -> HttpResponse:
     """Answer htmx with the panel alone, a plain form post with a redirect to the contact page."""
-    if request.htmx:
+    if htmx_details(request):
         context = relationships.panel_context(
             request,
             record,
@@ -148,7 +148,7 @@ def change_relationship(request: HttpRequest, contact_id: str, key: str) -> Http
             return _search_in_panel(request, contact_id, definition, definitions, before, state,
                                     from_query)  # fmt: skip
         # A has_one relationship has no "add": choosing its record replaces the one it had.
-        name = "add" if many else "replace"
+        name: relationships.OpName = "add" if many else "replace"
         return apply(relationships.operations(name, [target], many=many))
 
     if many and op in ("preview", "replace"):
@@ -261,7 +261,7 @@ def _apply(
     if failure is None:
         return _answer(request, contact_id, after, definitions, from_query, outcome=outcome)
 
-    if isinstance(failure, NotFoundError) and not failure.code and not request.htmx:
+    if isinstance(failure, NotFoundError) and not failure.code and not htmx_details(request):
         return not_found(request)
     if getattr(failure, "code", None) == "unknown_relationship":
         # Our copy of the definitions is stale: the next page is built from fresh ones.
