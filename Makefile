@@ -28,6 +28,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	SECRET_KEY=mypy DEBUG=true $(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 bench: install

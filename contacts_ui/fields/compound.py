@@ -163,7 +163,8 @@ class AddressField(CRMFieldMixin, forms.MultiValueField):
         if code and code not in dict(current):
             # Keep a code we cannot name selectable, or the select would silently drop it.
             choices = [*current, (code, code)]
-            country_field.choices = choices  # type: ignore[attr-defined]  # a ChoiceField
+            if isinstance(country_field, forms.ChoiceField):
+                country_field.choices = choices
             self.widget.widgets[len(self.TEXT_PARTS)].choices = choices
 
     def compress(self, data_list: Sequence[Any]) -> dict[str, Any] | None:

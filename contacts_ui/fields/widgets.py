@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -384,7 +384,7 @@ class LabelledMultiWidget(DataForMixin, forms.MultiWidget):
         values = value if isinstance(value, list | tuple) else self.decompress(value)
         data: PostData = {}
         for suffix, widget, part in zip(self.widgets_names, self.widgets, values, strict=True):
-            data.update(widget.data_for(name + suffix, part))  # type: ignore[attr-defined]
+            data.update(cast(DataForMixin, widget).data_for(name + suffix, part))
         return data
 
 

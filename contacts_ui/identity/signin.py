@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,6 +42,12 @@ def parse_groups(raw: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in raw.split(",") if part.strip())[:MAX_GROUPS]
 
 
+def sso_groups(request: HttpRequest) -> tuple[str, ...]:
+    """Return the SSO groups the sign-in middleware found for this request."""
+    groups = getattr(request, "sso_groups", ())
+    return tuple(groups) if isinstance(groups, tuple | list) else ()
+
+
 def from_trusted_proxy(remote_addr: str | None) -> bool:
     """Tell whether the connection comes from one of the configured SSO proxies."""
     try:
@@ -50,7 +57,7 @@ def from_trusted_proxy(remote_addr: str | None) -> bool:
     return any(address in network for network in settings.DASHBOARD.TRUSTED_PROXIES)
 
 
-def _user_for_email(email: str):  # type: ignore[no-untyped-def]
+def _user_for_email(email: str) -> Any:
     user_model = get_user_model()
     username = email.strip().lower()[:150]
     user, _ = user_model.objects.get_or_create(username=username, defaults={"email": username})
@@ -75,7 +82,7 @@ class SignInMiddleware:
             refused = self._sign_in_from_headers(request)
             if refused is not None:
                 return refused
-            groups = request.sso_groups  # type: ignore[attr-defined]
+            groups = sso_groups(request)
         elif mode is AuthMode.OIDC and request.user.is_authenticated:
             from contacts_ui.identity.oidc import recheck_sign_in
 
@@ -90,8 +97,8 @@ class SignInMiddleware:
             refused = sign_in_required(request)
             if refused is not None:
                 return refused
-        request.sso_groups = groups  # type: ignore[attr-defined]
-        request.role = role_for(groups, app)  # type: ignore[attr-defined]
+        setattr(request, "sso_groups", groups)  # noqa: B010 - read back through sso_groups()
+        setattr(request, "role", role_for(groups, app))  # noqa: B010 - read by request_role()
         return self.get_response(request)
 
     def _sign_in_from_headers(self, request: HttpRequest) -> HttpResponse | None:
@@ -116,12 +123,11 @@ class SignInMiddleware:
                 status=401,
             )
         request.user = _user_for_email(email)
-        request.sso_groups = parse_groups(  # type: ignore[attr-defined]
-            request.META.get(_header_meta_name(app.SSO_GROUPS_HEADER))
-        )
+        groups = parse_groups(request.META.get(_header_meta_name(app.SSO_GROUPS_HEADER)))
+        setattr(request, "sso_groups", groups)  # noqa: B010 - read back through sso_groups()
         return None
 
-    def _demo_user(self):  # type: ignore[no-untyped-def]
+    def _demo_user(self) -> Any:
         user_model = get_user_model()
         if self._demo_user_id is not None:
             user = user_model.objects.filter(pk=self._demo_user_id).first()

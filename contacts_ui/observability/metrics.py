@@ -8,6 +8,7 @@ the metrics live in this process only (runserver, tests).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Final
 
 from prometheus_client import (
@@ -86,7 +87,7 @@ RESPONSES = Counter(
 )
 
 
-def upstream_observer(backend: str):  # type: ignore[no-untyped-def]
+def upstream_observer(backend: str) -> Callable[[str, str, float], None]:
     """Return a client ``observer`` that counts and times each attempt for ``backend``."""
 
     def observe(category: str, outcome: str, seconds: float) -> None:

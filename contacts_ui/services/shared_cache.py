@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from django.core.cache import caches
 
@@ -136,9 +136,9 @@ def fetch_once(
     """
     cached = get(key, kind=kind, local=local)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    return _flights.do(  # type: ignore[no-any-return]
-        key, lambda: _fetch_shared(key, fetch, seconds, kind, local, wait, sleep)
+        return cast(T, cached)
+    return cast(
+        T, _flights.do(key, lambda: _fetch_shared(key, fetch, seconds, kind, local, wait, sleep))
     )
 
 
@@ -163,7 +163,7 @@ def _fetch_shared(
                 CACHE_LOOKUPS.labels(kind, "coalesced").inc()
                 if local:
                     _local().set(key, value, min(seconds, LOCAL_SECONDS))
-                return value  # type: ignore[no-any-return]
+                return cast(T, value)
             if not shared.has_key(lock):
                 break  # the first asker failed: try ourselves rather than wait out the clock
         logger.info("no value for %s after waiting %.1f s; fetching it here", key, waited)
