@@ -5,21 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts_ui.crm.errors import CRMError, ResultWindowError
 from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.crm.port import Capabilities
-from contacts_ui.fields import EMPTY, DisplayContext, display_html
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.listing import pages
@@ -30,6 +27,7 @@ from contacts_ui.listing.columns import (
     reset_columns,
     save_columns,
 )
+from contacts_ui.listing.rows import RowRenderer
 from contacts_ui.listing.search import (
     FILTER_PREFIX,
     PAGE_PARAM,
@@ -49,20 +47,7 @@ from contacts_ui.views.common import (
     list_url,
 )
 from contacts_ui.views.errors import crm_error_response
-from contacts_ui.web.links import record_url
-
-
-@dataclass(frozen=True)
-class Row:
-    id: str
-    name: str
-    cells: tuple[SafeString, ...]
-    labels: tuple[str, ...] = ()
-
-    def labeled_cells(self) -> list[tuple[str, SafeString]]:
-        """Pair each cell with its column's label (small screens show it beside the value)."""
-        labels = self.labels or ("",) * len(self.cells)
-        return list(zip(labels, self.cells, strict=False))
+from contacts_ui.web.links import record_url, record_urls
 
 
 def _parse_page(raw: str | None) -> int | None:
@@ -76,11 +61,13 @@ def _parse_page(raw: str | None) -> int | None:
     return number if number >= 1 else None
 
 
-def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int | None, str]]:
+def _page_links(
+    query: ListQuery, page: int, last_page: int, base: str
+) -> list[tuple[int | None, str]]:
     """Return the window of page numbers around ``page`` (None marks a gap)."""
     per_page = 1  # the window is drawn over page numbers, not rows
     return [
-        (number, list_url(query.querystring(page=number)) if number is not None else "")
+        (number, list_url(query.querystring(page=number), base) if number is not None else "")
         for number in pages.page_window(last_page, per_page, page)
     ]
 
@@ -120,48 +107,6 @@ def _relationship_ids(
             object_type = related.object_type_of(record, key, definition) or "unknown"
             for related_id in record.related_ids(key):
                 yield (object_type, related_id)
-
-
-def _names_html(
-    ids: tuple[str, ...], names: dict[str, related.RelatedName], filter_param: str | None
-) -> SafeString:
-    """Render a list cell's related records by name, as links that filter the list by them."""
-    if not ids:
-        return format_html('<span class="empty">{}</span>', EMPTY)
-    labels = [
-        (related_id, names[related_id].name if related_id in names else related_id)
-        for related_id in ids
-    ]
-    if filter_param is None:
-        return format_html_join(", ", "{}", ((label,) for _, label in labels))
-    return format_html_join(
-        ", ",
-        '<a href="{}">{}</a>',
-        ((list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
-    )
-
-
-def _cell(
-    record: Record,
-    column: Column,
-    definitions: Definitions,
-    names: dict[str, related.RelatedName],
-    context: DisplayContext,
-) -> SafeString:
-    if column.kind == "meta":
-        raw = record.updated_at_raw if column.source_key == "updatedAt" else record.created_at
-        return display_html("DATETIME", raw, None, context)
-    if column.kind == "relationship":
-        key = column.source_key
-        definition = definitions.relationship_definitions.get(key)
-        param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
-        return _names_html(record.related_ids(key), names, param)
-    field = record.fields.get(column.key)
-    if field is None:
-        return display_html("TEXT", None)
-    return display_html(
-        field.value_type, field.value, definitions.field_definitions.get(column.key), context
-    )
 
 
 def _relationship_filter_names(params: QueryDict, definitions: Definitions) -> dict[str, str]:
@@ -232,23 +177,26 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         names = related.resolve(_relationship_ids(records, relationship_keys, definitions))
     except CRMError:
         names = {}
-    context = display_context(compact=True)
-    rows = [
-        Row(
-            record.id,
-            record.display_name,
-            tuple(_cell(record, column, definitions, names, context) for column in columns),
-            tuple(column.label for column in columns),
-        )
-        for record in records
-    ]
     here = query.querystring(page=page_number)
+    base = list_url("")
+    renderer = RowRenderer(
+        columns,
+        definitions,
+        display_context(compact=True),
+        list_base=base,
+        detail_url=record_urls("contacts:detail"),
+        here=here,
+        backend_key=services.generation(),
+    )
+    rows = renderer.rows(records, {i: n.name for i, n in names.items()})
     results.remember_page(
         request.user.pk, query.state_key, page_number, last_page, [(r.id, r.name) for r in rows]
     )
     first_index = (page_number - 1) * page_size + 1 if rows else 0
     page_context: dict[str, Any] = {
         "rows": rows,
+        "rows_html": format_html_join("", "{}", ((row.html,) for row in rows)),
+        "list_base": base,
         "columns": columns,
         "query": query,
         "here": here,
@@ -257,16 +205,18 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "last_index": first_index + len(rows) - 1 if rows else 0,
         "page_number": page_number,
         "last_page": last_page,
-        "page_links": _page_links(query, page_number, last_page),
-        "first_url": list_url(query.querystring(page=1)) if page_number > 1 else None,
+        "page_links": _page_links(query, page_number, last_page, base),
+        "first_url": list_url(query.querystring(page=1), base) if page_number > 1 else None,
         "previous_url": (
-            list_url(query.querystring(page=page_number - 1)) if page_number > 1 else None
+            list_url(query.querystring(page=page_number - 1), base) if page_number > 1 else None
         ),
         "next_url": (
-            list_url(query.querystring(page=page_number + 1)) if page_number < last_page else None
+            list_url(query.querystring(page=page_number + 1), base)
+            if page_number < last_page
+            else None
         ),
         "last_url": (
-            list_url(query.querystring(page=last_page)) if page_number < last_page else None
+            list_url(query.querystring(page=last_page), base) if page_number < last_page else None
         ),
         "filter_fields": filter_fields(definitions, capabilities, owners),
         "unfilterable": unfilterable_labels(definitions, capabilities),

@@ -1,0 +1,244 @@
+"""The list's table rows, rendered in Python once per record and kept while the record holds.
+
+A list page is 25 rows of up to 12 cells. Through the template engine every cell costs a
+variable lookup, a filter chain and an escape; here the work that is the same for every row
+(the renderer of each column, its definition, the URL prefixes, the viewer's zone and locale) is
+resolved once per request, and each row is built with ``format_html``/``format_html_join``, so
+every value from the CRM is still escaped exactly once.
+
+The cells of a record are then kept in a per-process LRU. That is safe because the key holds
+everything the cells are drawn from:
+
+- the record's id and ``updatedAt`` (the CRM changes ``updatedAt`` on every write to it);
+- the ids *and names* its relationship cells show, so a renamed account or a newly linked
+  owner makes a new key rather than a stale cell (names are resolved per request anyway);
+- the request's plan: the backend, the columns with their definitions (option labels,
+  currency codes), the time zone, the locale and the list URL the filter links point to;
+- and, for relative dates ("3 hours ago"), an expiry: the moment the text would change.
+
+Records without ``updatedAt`` are rendered every time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, quote_plus
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from contacts_ui.crm.models import Definitions, FieldDefinition, Record
+from contacts_ui.fields import DisplayContext, display_html
+from contacts_ui.fields.display import parse_datetime, relative_valid_until
+from contacts_ui.fields.registry import EMPTY_HTML
+from contacts_ui.listing.columns import Column
+from contacts_ui.listing.search import FILTER_PREFIX
+
+# 25 rows a page: enough for the 160 most recently seen pages of one process (~1.5 kB a row).
+ROW_CACHE_SIZE = 4096
+# Distinct plans (column sets, zones, locales) remembered; a plan is a small tuple.
+MAX_PLANS = 256
+
+
+@dataclass(frozen=True)
+class Row:
+    """Hold one rendered row of the list, with what the contact page's neighbours need."""
+
+    id: str
+    name: str
+    html: SafeString
+
+
+class _RowCache:
+    """Keep rendered cells by key, least recently used out first, each with an expiry."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, tuple[SafeString, float]] = OrderedDict()
+        # Gunicorn threads share the process: OrderedDict reordering is not atomic.
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, now: float) -> SafeString | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[1] <= now:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Hashable, cells: SafeString, valid_until: float) -> None:
+        with self._lock:
+            self._entries[key] = (cells, valid_until)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_cells = _RowCache(ROW_CACHE_SIZE)
+_plans: dict[Hashable, int] = {}
+_plans_lock = threading.Lock()
+_serials = itertools.count(1)
+
+
+def clear_cache() -> None:
+    """Forget every rendered row (tests that swap the CRM's data under the same ids)."""
+    _cells.clear()
+    with _plans_lock:
+        _plans.clear()
+
+
+def _plan_serial(plan: Hashable) -> int:
+    """Return a small number standing for ``plan``, so row keys stay cheap to hash."""
+    with _plans_lock:
+        serial = _plans.get(plan)
+        if serial is None:
+            if len(_plans) >= MAX_PLANS:
+                # Old serials are never reused, so rows cached under them simply stop matching.
+                _plans.clear()
+            serial = _plans[plan] = next(_serials)
+        return serial
+
+
+# A cell renderer: the record, the names of related records → (HTML, valid until).
+CellFn = Callable[[Record, Mapping[str, str]], tuple[SafeString, float]]
+_FOREVER = float("inf")
+
+
+def _datetime_cell(value: object, context: DisplayContext) -> tuple[SafeString, float]:
+    html = display_html("DATETIME", value, None, context)
+    moment = parse_datetime(value)
+    return html, relative_valid_until(moment, context.now) if moment else _FOREVER
+
+
+def _meta_cell(source_key: str, context: DisplayContext) -> CellFn:
+    if source_key == "updatedAt":
+        return lambda record, _names: _datetime_cell(record.updated_at_raw, context)
+    return lambda record, _names: _datetime_cell(record.created_at, context)
+
+
+def _field_cell(key: str, definition: FieldDefinition | None, context: DisplayContext) -> CellFn:
+    def cell(record: Record, _names: Mapping[str, str]) -> tuple[SafeString, float]:
+        field = record.fields.get(key)
+        if field is None:
+            return EMPTY_HTML, _FOREVER
+        if field.value_type == "DATETIME":
+            return _datetime_cell(field.value, context)
+        return display_html(field.value_type, field.value, definition, context), _FOREVER
+
+    return cell
+
+
+def _relationship_cell(key: str, filter_link_prefix: str | None) -> CellFn:
+    """Render related records by name, as links that filter the list by them when it can."""
+
+    def cell(record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
+        ids = record.related_ids(key)
+        if not ids:
+            return EMPTY_HTML, _FOREVER
+        if filter_link_prefix is None:
+            return format_html_join(", ", "{}", ((names.get(i, i),) for i in ids)), _FOREVER
+        links = ((filter_link_prefix + quote_plus(i), names.get(i, i)) for i in ids)
+        return format_html_join(", ", '<a href="{}">{}</a>', links), _FOREVER
+
+    return cell
+
+
+class RowRenderer:
+    """Render the rows of one list request; build one per request, use it for its rows.
+
+    ``list_base`` and ``detail_url`` come from one ``reverse()`` each: the list's own URL, and
+    a function from a record id to its contact page (None when the id cannot be routed).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        definitions: Definitions,
+        context: DisplayContext,
+        *,
+        list_base: str,
+        detail_url: Callable[[str], str | None],
+        here: str,
+        backend_key: Hashable,
+    ) -> None:
+        self._detail_url = detail_url
+        self._from = "?from=" + quote(here, safe="/")
+        self._relationship_keys = [c.source_key for c in columns if c.kind == "relationship"]
+        self._cells: list[CellFn] = []
+        plan: list[Hashable] = [backend_key, context.tz, context.locale, context.compact]
+        plan.append(list_base)
+        for column in columns:
+            key = column.source_key
+            if column.kind == "meta":
+                self._cells.append(_meta_cell(key, context))
+                plan.append((column.key,))
+            elif column.kind == "relationship":
+                relationship = definitions.relationship_definitions.get(key)
+                linked = relationship is not None and bool(relationship.slug)
+                prefix = f"{list_base}?{quote_plus(FILTER_PREFIX + key)}=" if linked else None
+                self._cells.append(_relationship_cell(key, prefix))
+                plan.append((column.key, prefix))
+            else:
+                definition = definitions.field_definitions.get(key)
+                self._cells.append(_field_cell(key, definition, context))
+                # Frozen pydantic models compare and hash by value: a changed option label or
+                # currency is a different plan.
+                plan.append((column.key, definition))
+        self._plan = _plan_serial(tuple(plan))
+        self._context = context
+
+    def rows(self, records: Iterable[Record], names: Mapping[str, str]) -> list[Row]:
+        """Return one rendered row per record; ``names`` maps related ids to their names."""
+        now = self._context.now.timestamp()
+        return [self._row(record, names, now) for record in records]
+
+    def _row(self, record: Record, names: Mapping[str, str], now: float) -> Row:
+        name = record.display_name
+        cells = self._cached_cells(record, names, now)
+        url = self._detail_url(record.id)
+        if url is None:
+            html = format_html('<tr><th scope="row">{}</th>{}</tr>', name, cells)
+        else:
+            html = format_html(
+                '<tr><th scope="row"><a class="row-link" href="{}{}">{}</a></th>{}</tr>',
+                url,
+                self._from,
+                name,
+                cells,
+            )
+        return Row(record.id, name, html)
+
+    def _cached_cells(self, record: Record, names: Mapping[str, str], now: float) -> SafeString:
+        if record.updated_at_raw is None:
+            return self._render_cells(record, names)[0]
+        shown_names = tuple(
+            (related_id, names.get(related_id))
+            for key in self._relationship_keys
+            for related_id in record.related_ids(key)
+        )
+        key = (self._plan, record.id, record.updated_at_raw, shown_names)
+        cells = _cells.get(key, now)
+        if cells is None:
+            cells, valid_until = self._render_cells(record, names)
+            _cells.put(key, cells, valid_until)
+        return cells
+
+    def _render_cells(self, record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
+        rendered = [cell(record, names) for cell in self._cells]
+        valid_until = min((until for _, until in rendered), default=_FOREVER)
+        html = format_html_join("", "<td>{}</td>", ((html,) for html, _ in rendered))
+        return html, valid_until
