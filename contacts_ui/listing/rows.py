@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
@@ -37,6 +36,7 @@ from contacts_ui.fields.display import parse_datetime, relative_valid_until
 from contacts_ui.fields.registry import EMPTY_HTML
 from contacts_ui.listing.columns import Column
 from contacts_ui.listing.search import FILTER_PREFIX
+from contacts_ui.web.fragments import FOREVER, ExpiringLRU
 
 # 25 rows a page: enough for the 160 most recently seen pages of one process (~1.5 kB a row).
 ROW_CACHE_SIZE = 4096
@@ -53,42 +53,7 @@ class Row:
     html: SafeString
 
 
-class _RowCache:
-    """Keep rendered cells by key, least recently used out first, each with an expiry."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[Hashable, tuple[SafeString, float]] = OrderedDict()
-        # Gunicorn threads share the process: OrderedDict reordering is not atomic.
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, now: float) -> SafeString | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[1] <= now:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry[0]
-
-    def put(self, key: Hashable, cells: SafeString, valid_until: float) -> None:
-        with self._lock:
-            self._entries[key] = (cells, valid_until)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-_cells = _RowCache(ROW_CACHE_SIZE)
+_cells = ExpiringLRU(ROW_CACHE_SIZE)
 _plans: dict[Hashable, int] = {}
 _plans_lock = threading.Lock()
 _serials = itertools.count(1)
@@ -115,13 +80,12 @@ def _plan_serial(plan: Hashable) -> int:
 
 # A cell renderer: the record, the names of related records → (HTML, valid until).
 CellFn = Callable[[Record, Mapping[str, str]], tuple[SafeString, float]]
-_FOREVER = float("inf")
 
 
 def _datetime_cell(value: object, context: DisplayContext) -> tuple[SafeString, float]:
     html = display_html("DATETIME", value, None, context)
     moment = parse_datetime(value)
-    return html, relative_valid_until(moment, context.now) if moment else _FOREVER
+    return html, relative_valid_until(moment, context.now) if moment else FOREVER
 
 
 def _meta_cell(source_key: str, context: DisplayContext) -> CellFn:
@@ -134,10 +98,10 @@ def _field_cell(key: str, definition: FieldDefinition | None, context: DisplayCo
     def cell(record: Record, _names: Mapping[str, str]) -> tuple[SafeString, float]:
         field = record.fields.get(key)
         if field is None:
-            return EMPTY_HTML, _FOREVER
+            return EMPTY_HTML, FOREVER
         if field.value_type == "DATETIME":
             return _datetime_cell(field.value, context)
-        return display_html(field.value_type, field.value, definition, context), _FOREVER
+        return display_html(field.value_type, field.value, definition, context), FOREVER
 
     return cell
 
@@ -148,11 +112,11 @@ def _relationship_cell(key: str, filter_link_prefix: str | None) -> CellFn:
     def cell(record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
         ids = record.related_ids(key)
         if not ids:
-            return EMPTY_HTML, _FOREVER
+            return EMPTY_HTML, FOREVER
         if filter_link_prefix is None:
-            return format_html_join(", ", "{}", ((names.get(i, i),) for i in ids)), _FOREVER
+            return format_html_join(", ", "{}", ((names.get(i, i),) for i in ids)), FOREVER
         links = ((filter_link_prefix + quote_plus(i), names.get(i, i)) for i in ids)
-        return format_html_join(", ", '<a href="{}">{}</a>', links), _FOREVER
+        return format_html_join(", ", '<a href="{}">{}</a>', links), FOREVER
 
     return cell
 
@@ -239,6 +203,6 @@ class RowRenderer:
 
     def _render_cells(self, record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
         rendered = [cell(record, names) for cell in self._cells]
-        valid_until = min((until for _, until in rendered), default=_FOREVER)
+        valid_until = min((until for _, until in rendered), default=FOREVER)
         html = format_html_join("", "<td>{}</td>", ((html,) for html, _ in rendered))
         return html, valid_until

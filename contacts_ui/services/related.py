@@ -3,11 +3,18 @@
 A page that shows relationships asks for all the ids it needs at once. Cached names cost
 nothing; the missing ones are fetched concurrently, each id once, and cached for everyone.
 Members come from one cached list (the API offers no filter on them, and there are few).
+
+Names are cached per id, and also per set of ids asked for together (a list page asks for the
+same set every time): one cache read instead of 25. A set entry carries the names generation
+it was built under; ``remember()`` starts a new generation when a name it learns differs from
+the cached one, so a set entry never shows a name the dashboard knows to be stale.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +30,9 @@ logger = logging.getLogger(__name__)
 NAME_CACHE_SECONDS = 600
 MISSING_CACHE_SECONDS = 60
 MEMBERS_CACHE_SECONDS = 600
+# A set entry is built from per-id entries that may be old already: keeping it for less than
+# NAME_CACHE_SECONDS bounds how stale a name changed in the CRM itself can get (12 min, not 10).
+NAME_SET_CACHE_SECONDS = 120
 # Enough to overlap a page's lookups without letting one page eat the org's rate limit.
 MAX_CONCURRENT_LOOKUPS = 8
 
@@ -40,6 +50,24 @@ class RelatedName:
 
 def _key(record_id: str) -> str:
     return f"crm:{backend_name()}:name:{cache_id(record_id)}"
+
+
+def _set_key(record_ids: Iterable[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(record_ids)).encode()).hexdigest()[:32]
+    return f"crm:{backend_name()}:names:{digest}"
+
+
+def _generation_key() -> str:
+    return f"crm:{backend_name()}:names:generation"
+
+
+def _new_generation() -> str:
+    """Start a names generation: every set entry built before it stops being used."""
+    generation = uuid.uuid4().hex
+    # Never expires by itself; if the cache evicts it, the next reader starts a new one, which
+    # only costs a rebuild of the set entries (a random token is never reused).
+    cache.set(_generation_key(), generation, None)
+    return generation
 
 
 def _members_key() -> str:
@@ -63,7 +91,12 @@ def object_type_of(
 
 def remember(record: Record, object_type: str) -> None:
     """Cache a related record's name after it was read or written anyway."""
-    cache.set(_key(record.id), _from_record(record, object_type), NAME_CACHE_SECONDS)
+    fresh = _from_record(record, object_type)
+    known = cache.get(_key(record.id))
+    cache.set(_key(record.id), fresh, NAME_CACHE_SECONDS)
+    if known != fresh:
+        # A set entry may still hold the old name (or one this process never saw): retire them.
+        _new_generation()
 
 
 def members() -> list[Record]:
@@ -94,6 +127,28 @@ def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
     pairs = {record_id: object_type for object_type, record_id in wanted}
     if not pairs:
         return {}
+    set_key, generation_key = _set_key(pairs), _generation_key()
+    cached = cache.get_many([set_key, generation_key])
+    generation = cached.get(generation_key)
+    entry = cached.get(set_key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return dict(entry[1])
+
+    found = _resolve_each(pairs)
+    if generation is None:
+        generation = _new_generation()
+    if all(record_id in found for record_id in pairs):
+        # Lookups that failed are left out of ``found`` and retried next time: no set entry then.
+        missing = any(name.missing for name in found.values())
+        seconds = MISSING_CACHE_SECONDS if missing else NAME_SET_CACHE_SECONDS
+        cache.set(set_key, (generation, found), seconds)
+    for record_id, object_type in pairs.items():
+        found.setdefault(record_id, RelatedName(record_id, record_id, object_type, missing=True))
+    return found
+
+
+def _resolve_each(pairs: dict[str, str]) -> dict[str, RelatedName]:
+    """Return the names of ``pairs`` (id → object type) that per-id entries or the CRM know."""
     found: dict[str, RelatedName] = {}
     keys = {_key(record_id): record_id for record_id in pairs}
     for key, value in cache.get_many(list(keys)).items():
@@ -123,9 +178,6 @@ def resolve(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
         cache.set_many({_key(i): n for i, n in fresh.items() if not n.missing}, NAME_CACHE_SECONDS)
         cache.set_many({_key(i): n for i, n in fresh.items() if n.missing}, MISSING_CACHE_SECONDS)
         found.update(fresh)
-
-    for record_id, object_type in pairs.items():
-        found.setdefault(record_id, RelatedName(record_id, record_id, object_type, missing=True))
     return found
 
 

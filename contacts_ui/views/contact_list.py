@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -31,6 +32,7 @@ from contacts_ui.listing.rows import RowRenderer
 from contacts_ui.listing.search import (
     FILTER_PREFIX,
     PAGE_PARAM,
+    FilterField,
     ListQuery,
     filter_fields,
     parse_list_query,
@@ -47,6 +49,7 @@ from contacts_ui.views.common import (
     list_url,
 )
 from contacts_ui.views.errors import crm_error_response
+from contacts_ui.web.fragments import render_fragment
 from contacts_ui.web.links import record_url, record_urls
 
 
@@ -129,10 +132,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         corrected = request.GET.copy()
         corrected[PAGE_PARAM] = "1"
         return HttpResponseRedirect(list_url(corrected.urlencode()))
+    # An htmx request gets only the results region, which needs no filter form (nor owners).
+    whole_page = not request.htmx or request.htmx.history_restore_request
     try:
         definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
-        owners = [(m.id, m.display_name) for m in related.members()]
+        owners = [(m.id, m.display_name) for m in related.members()] if whole_page else []
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -218,17 +223,39 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "last_url": (
             list_url(query.querystring(page=last_page), base) if page_number < last_page else None
         ),
-        "filter_fields": filter_fields(definitions, capabilities, owners),
-        "unfilterable": unfilterable_labels(definitions, capabilities),
         "capabilities": capabilities,
         "headers": _headers(query, columns, capabilities),
         "filter_count": len(query.chips),
-        "all_columns": _column_choices(columns, definitions),
     }
-    template = "contacts/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return render(request, template, page_context)
+    if not whole_page:
+        return render(request, "contacts/list.html#results", page_context)
+    page_context.update(
+        unfilterable=unfilterable_labels(definitions, capabilities),
+        filter_inputs=_filter_inputs(filter_fields(definitions, capabilities, owners), query),
+        column_choices=_column_picker(_column_choices(columns, definitions)),
+    )
+    return render(request, "contacts/list.html", page_context)
+
+
+def _filter_inputs(fields: list[FilterField], query: ListQuery) -> SafeString:
+    """Render the filter form's inputs, reused while the fields and the values in them hold."""
+    # The inputs show the result set's parameters, never the page number: one entry serves
+    # every page of a result set.
+    params = tuple(sorted((k, v) for k, v in query.params.items() if k != PAGE_PARAM))
+    return render_fragment(
+        "contacts/list.html#filter-inputs",
+        lambda: {"filter_fields": fields, "query": query},
+        key=(tuple(fields), params),
+    )
+
+
+def _column_picker(choices: list[tuple[Column, bool]]) -> SafeString:
+    """Render the column picker's list, reused while the columns and the choice hold."""
+    return render_fragment(
+        "contacts/list.html#column-choices",
+        lambda: {"all_columns": choices},
+        key=tuple(choices),
+    )
 
 
 def _column_choices(columns: list[Column], definitions: Definitions) -> list[tuple[Column, bool]]:
