@@ -236,3 +236,12 @@ def test_the_search_and_the_results_show_the_loading_indicator_while_htmx_waits(
     results = re.search(r'<section id="results"[^>]*>', html).group(0)
     assert 'hx-indicator="#loading"' in search
     assert 'hx-indicator="#loading"' in results
+
+
+def test_a_contact_changed_in_the_crm_shows_its_new_value_on_the_next_view(
+    client: Client, crm: LightfieldClient
+) -> None:
+    client.get("/contacts/?page=1")  # rows rendered and kept
+    contact = crm.list_contacts(limit=1).data[0]
+    crm.update_contact(contact.id, fields={"$title": "Chief Cartographer"})
+    assert "Chief Cartographer" in client.get("/contacts/?page=1").content.decode()

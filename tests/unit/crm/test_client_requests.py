@@ -308,6 +308,29 @@ def test_a_success_with_a_non_json_body_raises_the_response_error(
     assert caught.value.status_code == 200
 
 
+def test_a_body_the_fast_reader_refuses_but_json_allows_is_still_read(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    # A lone surrogate escape: pydantic-core's reader refuses it, the stdlib reads it.
+    body = json.dumps(record_payload(externalId="HERE")).replace('"HERE"', '"a\\ud800b"')
+    api.get("/v1/contacts/con_1").respond(200, content=body.encode())
+
+    record = client.get_contact("con_1")
+
+    assert record.id == "con_1"
+    assert record.external_id is not None
+    assert record.external_id.startswith("a")
+
+
+def test_a_success_with_nan_in_the_body_is_read_as_before(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    body = json.dumps(record_payload()).replace('"con_1"', '"con_1", "score": NaN', 1)
+    api.get("/v1/contacts/con_1").respond(200, content=body.encode())
+
+    assert client.get_contact("con_1").id == "con_1"
+
+
 def test_a_success_with_a_payload_of_the_wrong_shape_raises_the_response_error(
     client: LightfieldClient, api: respx.MockRouter
 ) -> None:
