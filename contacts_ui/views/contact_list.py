@@ -85,7 +85,9 @@ class Header:
     order: str | None = None
 
 
-def _headers(query: ListQuery, columns: list[Column], capabilities: Capabilities) -> list[Header]:
+def _headers(
+    query: ListQuery, columns: list[Column], capabilities: Capabilities, base: str
+) -> list[Header]:
     """Return the name column's header, then each chosen column's, with sort links if any."""
     headers = []
     for key, label in [("$name", "Name"), *((c.source_key, c.label) for c in columns)]:
@@ -96,7 +98,8 @@ def _headers(query: ListQuery, columns: list[Column], capabilities: Capabilities
         order = None if current is None else ("descending" if current.descending else "ascending")
         # A click on the sorted column reverses it; on another column it sorts ascending.
         toggled = f"-{key}" if current is not None and not current.descending else key
-        headers.append(Header(label, list_url(query.querystring(sort=toggled, page=None)), order))
+        sort_url = list_url(query.querystring(sort=toggled, page=None), base)
+        headers.append(Header(label, sort_url, order))
     return headers
 
 
@@ -224,7 +227,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
             list_url(query.querystring(page=last_page), base) if page_number < last_page else None
         ),
         "capabilities": capabilities,
-        "headers": _headers(query, columns, capabilities),
+        "headers": _headers(query, columns, capabilities, base),
         "filter_count": len(query.chips),
     }
     if not whole_page:
