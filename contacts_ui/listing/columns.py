@@ -68,8 +68,10 @@ def chosen_keys(user: object) -> list[str] | None:
     """Return the column keys a person saved, or None if they never chose."""
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    preference = ListPreference.objects.filter(user=user).first()
-    return list(preference.columns) if preference else None
+    # One column of one row by its unique key: no ordering, no model instance to build.
+    user_id = getattr(user, "pk", None)
+    saved = ListPreference.objects.filter(user_id=user_id).values_list("columns", flat=True)[:1]
+    return next((list(columns) for columns in saved), None)
 
 
 def columns_for(user: object, definitions: Definitions) -> list[Column]:

@@ -420,3 +420,38 @@ def test_the_client_works_as_a_context_manager_and_closes_its_pool() -> None:
         pass
 
     assert client._http.is_closed
+
+
+def test_a_record_listed_again_unchanged_is_the_same_object(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    api.get("/v1/contacts").respond(json=page_payload(record_payload("con_1")))
+
+    first = client.list_contacts().data[0]
+    again = client.list_contacts().data[0]
+
+    assert again is first
+
+
+def test_a_record_listed_again_with_any_change_is_validated_again(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    route = api.get("/v1/contacts")
+    route.respond(json=page_payload(record_payload("con_1")))
+    first = client.list_contacts().data[0]
+    # Same id and the same updatedAt: only the raw item differs, and that is enough.
+    route.respond(json=page_payload(record_payload("con_1", externalId="ext-9")))
+
+    again = client.list_contacts().data[0]
+
+    assert again.external_id == "ext-9"
+    assert again.updated_at_raw == first.updated_at_raw
+
+
+def test_a_list_with_a_broken_record_raises_the_response_error(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    api.get("/v1/contacts").respond(json=page_payload({"fields": {}}))
+
+    with pytest.raises(CRMResponseError, match="Page"):
+        client.list_contacts()
