@@ -21,8 +21,6 @@ Records without ``updatedAt`` are rendered every time.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
@@ -36,12 +34,10 @@ from contacts_ui.fields.display import parse_datetime, relative_valid_until
 from contacts_ui.fields.registry import EMPTY_HTML
 from contacts_ui.listing.columns import Column
 from contacts_ui.listing.search import FILTER_PREFIX
-from contacts_ui.web.fragments import FOREVER, ExpiringLRU
+from contacts_ui.web.fragments import FOREVER, ExpiringLRU, serial_for
 
 # 25 rows a page: enough for the 160 most recently seen pages of one process (~1.5 kB a row).
 ROW_CACHE_SIZE = 4096
-# Distinct plans (column sets, zones, locales) remembered; a plan is a small tuple.
-MAX_PLANS = 256
 
 
 @dataclass(frozen=True)
@@ -54,28 +50,11 @@ class Row:
 
 
 _cells = ExpiringLRU(ROW_CACHE_SIZE)
-_plans: dict[Hashable, int] = {}
-_plans_lock = threading.Lock()
-_serials = itertools.count(1)
 
 
 def clear_cache() -> None:
     """Forget every rendered row (tests that swap the CRM's data under the same ids)."""
     _cells.clear()
-    with _plans_lock:
-        _plans.clear()
-
-
-def _plan_serial(plan: Hashable) -> int:
-    """Return a small number standing for ``plan``, so row keys stay cheap to hash."""
-    with _plans_lock:
-        serial = _plans.get(plan)
-        if serial is None:
-            if len(_plans) >= MAX_PLANS:
-                # Old serials are never reused, so rows cached under them simply stop matching.
-                _plans.clear()
-            serial = _plans[plan] = next(_serials)
-        return serial
 
 
 # A cell renderer: the record, the names of related records → (HTML, valid until).
@@ -162,7 +141,7 @@ class RowRenderer:
                 # Frozen pydantic models compare and hash by value: a changed option label or
                 # currency is a different plan.
                 plan.append((column.key, definition))
-        self._plan = _plan_serial(tuple(plan))
+        self._plan = serial_for(tuple(plan))
         self._context = context
 
     def rows(self, records: Iterable[Record], names: Mapping[str, str]) -> list[Row]:

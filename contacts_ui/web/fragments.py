@@ -11,6 +11,7 @@ trip and an unpickle, and a miss only costs the rendering the page did before.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -61,6 +62,27 @@ class ExpiringLRU:
 
 
 _fragments = ExpiringLRU(256)
+# Distinct plans (column sets, zones, locales, definitions) kept at once; a plan is small.
+MAX_PLANS = 256
+_plans: dict[Hashable, int] = {}
+_plans_lock = threading.Lock()
+_serials = itertools.count(1)
+
+
+def serial_for(plan: Hashable) -> int:
+    """Return a small number standing for ``plan`` (equal plans, equal numbers).
+
+    A plan (what every entry of one request shares: columns with their definitions, the zone,
+    the locale) is compared once per request here, so cache keys can carry an int instead.
+    """
+    with _plans_lock:
+        serial = _plans.get(plan)
+        if serial is None:
+            if len(_plans) >= MAX_PLANS:
+                # Serials are never reused, so entries kept under old ones just stop matching.
+                _plans.clear()
+            serial = _plans[plan] = next(_serials)
+        return serial
 
 
 def render_fragment(
@@ -82,5 +104,7 @@ def render_fragment(
 
 
 def clear() -> None:
-    """Forget every kept fragment (tests that change templates or definitions in place)."""
+    """Forget every kept fragment and plan (tests that change templates in place)."""
     _fragments.clear()
+    with _plans_lock:
+        _plans.clear()
