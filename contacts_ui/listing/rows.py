@@ -6,14 +6,15 @@ variable lookup, a filter chain and an escape; here the work that is the same fo
 resolved once per request, and each row is built with ``format_html``/``format_html_join``, so
 every value from the CRM is still escaped exactly once.
 
-The cells of a record are then kept in a per-process LRU. That is safe because the key holds
-everything the cells are drawn from:
+Each row is then kept in a per-process LRU. That is safe because the key holds everything the
+row is drawn from:
 
 - the record's id and ``updatedAt`` (the CRM changes ``updatedAt`` on every write to it);
 - the ids *and names* its relationship cells show, so a renamed account or a newly linked
   owner makes a new key rather than a stale cell (names are resolved per request anyway);
 - the request's plan: the backend, the columns with their definitions (option labels,
   currency codes), the time zone, the locale and the list URL the filter links point to;
+- the page's query string, which the row's link carries back to the contact page;
 - and, for relative dates ("3 hours ago"), an expiry: the moment the text would change.
 
 Records without ``updatedAt`` are rendered every time.
@@ -49,12 +50,12 @@ class Row:
     html: SafeString
 
 
-_cells = ExpiringLRU(ROW_CACHE_SIZE)
+_rows = ExpiringLRU(ROW_CACHE_SIZE)
 
 
 def clear_cache() -> None:
     """Forget every rendered row (tests that swap the CRM's data under the same ids)."""
-    _cells.clear()
+    _rows.clear()
 
 
 # A cell renderer: the record, the names of related records → (HTML, valid until).
@@ -147,11 +148,27 @@ class RowRenderer:
     def rows(self, records: Iterable[Record], names: Mapping[str, str]) -> list[Row]:
         """Return one rendered row per record; ``names`` maps related ids to their names."""
         now = self._context.now.timestamp()
-        return [self._row(record, names, now) for record in records]
+        return [self._cached_row(record, names, now) for record in records]
 
-    def _row(self, record: Record, names: Mapping[str, str], now: float) -> Row:
+    def _cached_row(self, record: Record, names: Mapping[str, str], now: float) -> Row:
+        if record.updated_at_raw is None:
+            return self._row(record, names)[0]
+        shown_names = tuple(
+            (related_id, names.get(related_id))
+            for key in self._relationship_keys
+            for related_id in record.related_ids(key)
+        )
+        # The page's own query string is in the row's link, so it is in the key too.
+        key = (self._plan, self._from, record.id, record.updated_at_raw, shown_names)
+        row: Row | None = _rows.get(key, now)
+        if row is None:
+            row, valid_until = self._row(record, names)
+            _rows.put(key, row, valid_until)
+        return row
+
+    def _row(self, record: Record, names: Mapping[str, str]) -> tuple[Row, float]:
         name = record.display_name
-        cells = self._cached_cells(record, names, now)
+        cells, valid_until = self._render_cells(record, names)
         url = self._detail_url(record.id)
         if url is None:
             html = format_html('<tr><th scope="row">{}</th>{}</tr>', name, cells)
@@ -163,22 +180,7 @@ class RowRenderer:
                 name,
                 cells,
             )
-        return Row(record.id, name, html)
-
-    def _cached_cells(self, record: Record, names: Mapping[str, str], now: float) -> SafeString:
-        if record.updated_at_raw is None:
-            return self._render_cells(record, names)[0]
-        shown_names = tuple(
-            (related_id, names.get(related_id))
-            for key in self._relationship_keys
-            for related_id in record.related_ids(key)
-        )
-        key = (self._plan, record.id, record.updated_at_raw, shown_names)
-        cells = _cells.get(key, now)
-        if cells is None:
-            cells, valid_until = self._render_cells(record, names)
-            _cells.put(key, cells, valid_until)
-        return cells
+        return Row(record.id, name, html), valid_until
 
     def _render_cells(self, record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
         rendered = [cell(record, names) for cell in self._cells]

@@ -109,6 +109,20 @@ def members() -> list[Record]:
     return found
 
 
+def member_names() -> list[tuple[str, str]]:
+    """Return (id, name) of every workspace member: what an owner filter offers.
+
+    Cached on its own: a list of pairs costs far less to read back than the member records.
+    """
+    key = f"{_members_key()}:names"
+    cached: list[tuple[str, str]] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    names = [(member.id, member.display_name) for member in members()]
+    cache.set(key, names, MEMBERS_CACHE_SECONDS)
+    return names
+
+
 def _fetch(object_type: str, record_id: str) -> RelatedName:
     try:
         return _from_record(get_crm().get_related(object_type, record_id), object_type)

@@ -140,7 +140,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     try:
         definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
-        owners = [(m.id, m.display_name) for m in related.members()] if whole_page else []
+        owners = related.member_names() if whole_page else []
     except CRMError as exc:
         return crm_error_response(request, exc)
 
