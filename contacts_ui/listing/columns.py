@@ -69,8 +69,7 @@ def chosen_keys(user: object) -> list[str] | None:
     if not isinstance(user, User) or not user.is_authenticated:
         return None
     # One column of one row by its unique key: no ordering, no model instance to build.
-    user_id = getattr(user, "pk", None)
-    saved = ListPreference.objects.filter(user_id=user_id).values_list("columns", flat=True)[:1]
+    saved = ListPreference.objects.filter(user_id=user.pk).values_list("columns", flat=True)[:1]
     return next((list(columns) for columns in saved), None)
 
 
