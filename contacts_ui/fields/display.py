@@ -145,14 +145,18 @@ def relative_valid_until(moment: datetime, now: datetime) -> float:
     (or weeks, months and years, which only turn over on day boundaries of the moment's time)
     beyond: the text can only change when the distance crosses a multiple of that unit.
     """
-    distance = (now - moment).total_seconds()
-    span = abs(distance)
-    unit = _MINUTE if span < _HOUR else _HOUR if span < _DAY else _DAY
-    if distance >= 0:
-        # "N units ago" until the age reaches the next whole unit.
-        return moment.timestamp() + (span // unit + 1) * unit
-    # "in N units" until the distance drops below its current whole unit.
-    return now.timestamp() + span % unit
+    try:
+        distance = (now - moment).total_seconds()
+        span = abs(distance)
+        unit = _MINUTE if span < _HOUR else _HOUR if span < _DAY else _DAY
+        if distance >= 0:
+            # "N units ago" until the age reaches the next whole unit.
+            return moment.timestamp() + (span // unit + 1) * unit
+        # "in N units" until the distance drops below its current whole unit.
+        return now.timestamp() + span % unit
+    except (OverflowError, ValueError):
+        # A moment at the calendar's edge: valid for no time at all, so never kept.
+        return now.timestamp()
 
 
 def format_relative(moment: datetime, now: datetime) -> str:

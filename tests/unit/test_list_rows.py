@@ -76,6 +76,20 @@ def test_a_row_shows_the_cells_the_field_registry_renders() -> None:
     assert '<a href="/contacts/?f.%24account=acc_1">Acme</a>' in html
 
 
+def test_a_record_whose_id_cannot_be_routed_is_shown_without_a_link() -> None:
+    renderer = RowRenderer(
+        COLUMNS,
+        DEFINITIONS,
+        DisplayContext(now=NOW, compact=True),
+        list_base="/contacts/",
+        detail_url=lambda _id: None,
+        here="page=2",
+        backend_key="test",
+    )
+    html = str(renderer.rows([record("CFO")], {})[0].html)
+    assert html.startswith('<tr><th scope="row">Ana Li</th>')
+
+
 def test_values_from_the_crm_are_escaped_in_every_cell() -> None:
     html = render(record("<b>boss</b>"), {"acc_1": '"><script>x</script>'})
     assert "<b>" not in html
