@@ -12,8 +12,8 @@ row is drawn from:
 - the record's id and ``updatedAt`` (the CRM changes ``updatedAt`` on every write to it);
 - the ids *and names* its relationship cells show, so a renamed account or a newly linked
   owner makes a new key rather than a stale cell (names are resolved per request anyway);
-- the request's plan: the backend, the columns with their definitions (option labels,
-  currency codes), the time zone, the locale and the list URL the filter links point to;
+- the request's plan: the backend, the columns (labels too) with their definitions (option
+  labels, currency codes), the time zone, the locale and the list URL the filter links use;
 - the page's query string, which the row's link carries back to the contact page;
 - and, for relative dates ("3 hours ago"), an expiry: the moment the text would change.
 
@@ -123,25 +123,27 @@ class RowRenderer:
         self._from = "?from=" + quote(here, safe="/")
         self._relationship_keys = [c.source_key for c in columns if c.kind == "relationship"]
         self._cells: list[CellFn] = []
+        # Small screens show each cell as a card line with its column's label beside it.
+        self._labels = [column.label for column in columns]
         plan: list[Hashable] = [backend_key, context.tz, context.locale, context.compact]
         plan.append(list_base)
         for column in columns:
             key = column.source_key
             if column.kind == "meta":
                 self._cells.append(_meta_cell(key, context))
-                plan.append((column.key,))
+                plan.append((column.key, column.label))
             elif column.kind == "relationship":
                 relationship = definitions.relationship_definitions.get(key)
                 linked = relationship is not None and bool(relationship.slug)
                 prefix = f"{list_base}?{quote_plus(FILTER_PREFIX + key)}=" if linked else None
                 self._cells.append(_relationship_cell(key, prefix))
-                plan.append((column.key, prefix))
+                plan.append((column.key, column.label, prefix))
             else:
                 definition = definitions.field_definitions.get(key)
                 self._cells.append(_field_cell(key, definition, context))
                 # Frozen pydantic models compare and hash by value: a changed option label or
                 # currency is a different plan.
-                plan.append((column.key, definition))
+                plan.append((column.key, column.label, definition))
         self._plan = serial_for(tuple(plan))
         self._context = context
 
@@ -185,5 +187,9 @@ class RowRenderer:
     def _render_cells(self, record: Record, names: Mapping[str, str]) -> tuple[SafeString, float]:
         rendered = [cell(record, names) for cell in self._cells]
         valid_until = min((until for _, until in rendered), default=FOREVER)
-        html = format_html_join("", "<td>{}</td>", ((html,) for html, _ in rendered))
+        html = format_html_join(
+            "",
+            '<td data-label="{}">{}</td>',
+            ((label, html) for label, (html, _) in zip(self._labels, rendered, strict=True)),
+        )
         return html, valid_until

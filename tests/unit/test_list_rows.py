@@ -70,8 +70,10 @@ def _fresh_rows() -> None:
 def test_a_row_shows_the_cells_the_field_registry_renders() -> None:
     html = render(record("CFO"), {"acc_1": "Acme"})
     context = DisplayContext(now=NOW, compact=True)
-    assert f"<td>{display_html('TEXT', 'CFO', None, context)}</td>" in html
-    assert f"<td>{display_html('DATETIME', '2026-05-02T11:00:00Z', None, context)}</td>" in html
+    title = display_html("TEXT", "CFO", None, context)
+    updated = display_html("DATETIME", "2026-05-02T11:00:00Z", None, context)
+    assert f'<td data-label="Title">{title}</td>' in html
+    assert f'<td data-label="Updated">{updated}</td>' in html
     assert '<a class="row-link" href="/contacts/con_1/?from=page%3D2">Ana Li</a>' in html
     assert '<a href="/contacts/?f.%24account=acc_1">Acme</a>' in html
 
