@@ -20,8 +20,9 @@ from tests.counting_cache import KEYS_READ, ROUND_TRIPS
 pytestmark = pytest.mark.django_db
 
 # The whole page: the list's URL and the contact URL prefix (one each, in the view), then the
-# template's links that are not the list's (brand, audit, new contact, columns, definitions).
-MAX_REVERSES_PER_PAGE = 7
+# page template's own links (brand, audit, the new-contact shortcut and button, columns,
+# definitions).
+MAX_REVERSES_PER_PAGE = 8
 # The htmx results region: only the view's two.
 MAX_REVERSES_PER_RESULTS = 2
 # Definitions, members (the owner filter), the page's related names (one entry for the set),
