@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic.alias_generators import to_camel
 
 from contacts_ui.crm.safety import representable, safe_http_url
@@ -101,11 +108,24 @@ def _none_as(default: object) -> BeforeValidator:
 
 
 _AS_MAPPING = BeforeValidator(_mapping_or_empty)
+
+
+# Unions tried in order: a value validates as the first (strict) type and falls back to the
+# second (a tolerant Python conversion) only when that fails. A list page validates ~500 field
+# entries; the well-formed ones (nearly all) then never leave pydantic-core.
+_FIRST_THAT_FITS = Field(union_mode="left_to_right")
+
 LenientDatetime = Annotated[datetime | None, BeforeValidator(_lenient_datetime)]
-LowercaseStr = Annotated[str, BeforeValidator(_lowercase)]
 # Links from the CRM end up in href attributes: anything but absolute http(s) is dropped here.
 HttpUrl = Annotated[str | None, BeforeValidator(safe_http_url)]
-StringTuple = Annotated[tuple[str, ...], BeforeValidator(_string_tuple)]
+LowercaseStr = Annotated[
+    Annotated[str, StringConstraints(to_lower=True)] | Annotated[str, BeforeValidator(_lowercase)],
+    _FIRST_THAT_FITS,
+]
+StringTuple = Annotated[
+    tuple[str, ...] | Annotated[tuple[str, ...], BeforeValidator(_string_tuple)],
+    _FIRST_THAT_FITS,
+]
 
 
 class _Model(BaseModel):
@@ -123,25 +143,30 @@ class FieldValue(_Model):
     value_type: str = UNKNOWN_VALUE_TYPE
     value: Any = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _tolerate_odd_entries(cls, data: object) -> object:
-        # One malformed field must not make the whole record unreadable: keep what we can and
-        # mark the type unknown so the UI renders it read-only and never sends it back.
-        if isinstance(data, FieldValue):
-            return data
-        if not isinstance(data, Mapping):
-            return {"valueType": UNKNOWN_VALUE_TYPE, "value": data}
-        value_type = data.get("valueType", data.get("value_type"))
-        return {
-            "valueType": value_type if isinstance(value_type, str) else UNKNOWN_VALUE_TYPE,
-            "value": data.get("value"),
-        }
-
     @property
     def known_type(self) -> ValueType | None:
         """Return the value type as a ``ValueType``, or None when this client does not know it."""
         return _known_type(self.value_type)
+
+
+def _odd_field_entry(data: object) -> object:
+    """Keep what an odd field entry holds, with its type unknown.
+
+    One malformed field must not make the whole record unreadable: the UI renders an unknown
+    type read-only and never sends it back.
+    """
+    if not isinstance(data, Mapping):
+        return {"valueType": UNKNOWN_VALUE_TYPE, "value": data}
+    value_type = data.get("valueType", data.get("value_type"))
+    return {
+        "valueType": value_type if isinstance(value_type, str) else UNKNOWN_VALUE_TYPE,
+        "value": data.get("value"),
+    }
+
+
+FieldEntry = Annotated[
+    FieldValue | Annotated[FieldValue, BeforeValidator(_odd_field_entry)], _FIRST_THAT_FITS
+]
 
 
 class Relationship(_Model):
@@ -151,17 +176,32 @@ class Relationship(_Model):
     object_type: str | None = None
     values: StringTuple = ()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _tolerate_bare_values(cls, data: object) -> object:
-        if isinstance(data, (Relationship, Mapping)):
-            return data
-        return {"values": data}
-
     @property
     def is_many(self) -> bool:
         """Return whether the relationship holds several ids (``has_many``)."""
         return self.cardinality == "has_many"
+
+
+def _bare_values(data: object) -> object:
+    """Read a relationship given as bare ids (a list, or one id) as its values."""
+    if isinstance(data, (Relationship, Mapping)):
+        return data
+    return {"values": data}
+
+
+RelationshipEntry = Annotated[
+    Relationship | Annotated[Relationship, BeforeValidator(_bare_values)], _FIRST_THAT_FITS
+]
+
+
+def _raw_timestamp(value: object) -> str | None:
+    return (
+        value.isoformat()
+        if isinstance(value, datetime)
+        else value
+        if isinstance(value, str)
+        else None
+    )
 
 
 class Record(_Model):
@@ -172,21 +212,20 @@ class Record(_Model):
     updated_at: LenientDatetime = None
     # The edit form compares this verbatim to detect a concurrent update, so keep the exact
     # string the API sent rather than a re-serialised datetime.
-    updated_at_raw: str | None = None
+    # An explicit updatedAtRaw (a record rebuilt from a dump) wins over updatedAt.
+    updated_at_raw: Annotated[str | None, BeforeValidator(_raw_timestamp)] = Field(
+        default=None,
+        validation_alias=AliasChoices("updatedAtRaw", "updated_at_raw", "updatedAt", "updated_at"),
+    )
     http_link: HttpUrl = None
     external_id: str | None = None
-    fields: Annotated[dict[str, FieldValue], _AS_MAPPING] = Field(default_factory=dict)
-    relationships: Annotated[dict[str, Relationship], _AS_MAPPING] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _keep_raw_updated_at(cls, data: object) -> object:
-        if not isinstance(data, Mapping) or "updatedAtRaw" in data or "updated_at_raw" in data:
-            return data
-        raw = data.get("updatedAt", data.get("updated_at"))
-        if isinstance(raw, datetime):
-            raw = raw.isoformat()
-        return {**data, "updatedAtRaw": raw if isinstance(raw, str) else None}
+    fields: Annotated[
+        dict[str, FieldEntry] | Annotated[dict[str, FieldEntry], _AS_MAPPING], _FIRST_THAT_FITS
+    ] = Field(default_factory=dict)
+    relationships: Annotated[
+        dict[str, RelationshipEntry] | Annotated[dict[str, RelationshipEntry], _AS_MAPPING],
+        _FIRST_THAT_FITS,
+    ] = Field(default_factory=dict)
 
     def value(self, key: str, default: Any = None) -> Any:
         """Return the value of field ``key``, or ``default`` when it is missing or unset."""

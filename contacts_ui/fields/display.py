@@ -134,6 +134,31 @@ def format_absolute(moment: datetime, tz: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".strip()
 
 
+# The unit format_relative counts in, by how far away the moment is (depth=1 shows one unit).
+_MINUTE, _HOUR, _DAY = 60.0, 3600.0, 86400.0
+
+
+def relative_valid_until(moment: datetime, now: datetime) -> float:
+    """Return the POSIX time until which ``format_relative(moment, now)`` keeps the same text.
+
+    timesince() counts whole minutes under an hour, whole hours under a day, and whole days
+    (or weeks, months and years, which only turn over on day boundaries of the moment's time)
+    beyond: the text can only change when the distance crosses a multiple of that unit.
+    """
+    try:
+        distance = (now - moment).total_seconds()
+        span = abs(distance)
+        unit = _MINUTE if span < _HOUR else _HOUR if span < _DAY else _DAY
+        if distance >= 0:
+            # "N units ago" until the age reaches the next whole unit.
+            return moment.timestamp() + (span // unit + 1) * unit
+        # "in N units" until the distance drops below its current whole unit.
+        return now.timestamp() + span % unit
+    except (OverflowError, ValueError):
+        # A moment at the calendar's edge: valid for no time at all, so never kept.
+        return now.timestamp()
+
+
 def format_relative(moment: datetime, now: datetime) -> str:
     """Say how long ago (or how far ahead) a moment is, to the largest unit."""
     if abs((now - moment).total_seconds()) < 60:

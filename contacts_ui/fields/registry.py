@@ -102,14 +102,16 @@ REGISTRY: dict[ValueType, ValueTypeEntry] = {
 READ_ONLY_TYPES = frozenset(t for t, entry in REGISTRY.items() if entry.read_only)
 
 _FALLBACK_ENTRY = ValueTypeEntry(None, FALLBACK, read_only=True)
+# By the API's spelling, so a lookup per value needs no enum construction (lists render many).
+_BY_NAME: dict[str, ValueTypeEntry] = {
+    value_type.value: entry for value_type, entry in REGISTRY.items()
+}
+EMPTY_HTML = format_html('<span class="empty">{}</span>', EMPTY)
 
 
 def entry_for(value_type: str) -> ValueTypeEntry:
     """Return the registry entry of a value type, or read-only text for an unknown one."""
-    try:
-        return REGISTRY[ValueType(value_type)]
-    except ValueError:
-        return _FALLBACK_ENTRY
+    return _BY_NAME.get(value_type, _FALLBACK_ENTRY)
 
 
 def display_text(value_type: str, value: Any, definition: FieldDefinition | None = None) -> str:
@@ -131,7 +133,7 @@ def display_html(
 ) -> SafeString:
     """Render any field value as safe HTML, with one marker for empty."""
     if is_empty(value):
-        return format_html('<span class="empty">{}</span>', EMPTY)
+        return EMPTY_HTML
     try:
         return entry_for(value_type).renderer.html(value, definition, context)
     except Exception:

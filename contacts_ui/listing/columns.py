@@ -68,8 +68,9 @@ def chosen_keys(user: object) -> list[str] | None:
     """Return the column keys a person saved, or None if they never chose."""
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    preference = ListPreference.objects.filter(user=user).first()
-    return list(preference.columns) if preference else None
+    # One column of one row by its unique key: no ordering, no model instance to build.
+    saved = ListPreference.objects.filter(user_id=user.pk).values_list("columns", flat=True)[:1]
+    return next((list(columns) for columns in saved), None)
 
 
 def columns_for(user: object, definitions: Definitions) -> list[Column]:

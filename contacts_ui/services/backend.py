@@ -38,6 +38,9 @@ MAX_WAIT: Final[Mapping[Priority, float]] = {**DEFAULT_MAX_WAIT, Priority.BACKGR
 
 _lock = threading.Lock()
 _crm: CRM | None = None
+# Bumped whenever another backend is installed, so what was derived from the old one (rendered
+# list rows keyed by record id and updatedAt) cannot be mistaken for the new one's.
+_generation = 0
 
 
 def budget_scope(backend: str, base_url: str, credential: str) -> str:
@@ -162,10 +165,16 @@ def get_crm() -> CRM:
 
 def use_crm(crm: CRM | None) -> CRM | None:
     """Install another backend for this process (tests, benchmarks); return the previous one."""
-    global _crm
+    global _crm, _generation
     with _lock:
         previous, _crm = _crm, crm
+        _generation += 1
     return previous
+
+
+def generation() -> tuple[str, int]:
+    """Return which backend serves this process: its name and how many times it was swapped."""
+    return backend_name(), _generation
 
 
 def capabilities() -> Capabilities:

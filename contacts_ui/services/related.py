@@ -5,6 +5,12 @@ nothing (``cached``); the list page renders with those and leaves the rest "pend
 named by one deferred request (``resolve``), which fetches each missing id once, at background
 priority, and caches the names for every process. Members come from one cached list (the API
 offers no filter on them, and there are few).
+
+Names are cached per id, and also per set of ids asked for together (a list page asks for the
+same set every time): one cache read instead of 25. A set entry is written only when every id
+of the set has a cached name (never a pending one), and carries the names generation it was
+built under; ``remember()`` starts a new generation when a name it learns differs from the
+cached one, so a set entry never shows a name the dashboard knows to be stale.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_futures
@@ -33,6 +40,9 @@ logger = logging.getLogger(__name__)
 NAME_CACHE_SECONDS = 600
 MISSING_CACHE_SECONDS = 60
 MEMBERS_CACHE_SECONDS = 600
+# A set entry is built from per-id entries that may be old already: keeping it for less than
+# NAME_CACHE_SECONDS bounds how stale a name changed in the CRM itself can get (12 min, not 10).
+NAME_SET_CACHE_SECONDS = 120
 # Enough to overlap a page's lookups without letting one page eat the org's rate limit.
 MAX_CONCURRENT_LOOKUPS = 8
 # Two processes asked for the same page's names: the second waits this long for the first.
@@ -72,6 +82,24 @@ def _key(record_id: str) -> str:
     return f"crm:{backend_name()}:name:{cache_id(record_id)}"
 
 
+def _set_key(record_ids: Iterable[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(record_ids)).encode()).hexdigest()[:32]
+    return f"crm:{backend_name()}:names:{digest}"
+
+
+def _generation_key() -> str:
+    return f"crm:{backend_name()}:names:generation"
+
+
+def _new_generation() -> str:
+    """Start a names generation: every set entry built before it stops being used."""
+    generation = uuid.uuid4().hex
+    # Never expires by itself; if the cache evicts it, the next reader starts a new one, which
+    # only costs a rebuild of the set entries (a random token is never reused).
+    shared_cache.set(_generation_key(), generation, None)
+    return generation
+
+
 def _members_key() -> str:
     return f"crm:{backend_name()}:members"
 
@@ -97,7 +125,12 @@ def object_type_of(
 
 def remember(record: Record, object_type: str) -> None:
     """Cache a related record's name after it was read or written anyway."""
-    shared_cache.set(_key(record.id), _from_record(record, object_type), NAME_CACHE_SECONDS)
+    fresh = _from_record(record, object_type)
+    known = shared_cache.get(_key(record.id), kind="names")
+    shared_cache.set(_key(record.id), fresh, NAME_CACHE_SECONDS)
+    if known != fresh:
+        # A set entry may still hold the old name (or one this process never saw): retire them.
+        _new_generation()
 
 
 def members() -> list[Record]:
@@ -111,6 +144,20 @@ def cached_members() -> list[Record] | None:
     """Return the member list if some process has fetched it lately, without asking the CRM."""
     found: list[Record] | None = shared_cache.get(_members_key(), kind="members")
     return found
+
+
+def member_names() -> list[tuple[str, str]]:
+    """Return (id, name) of every workspace member: what an owner filter offers.
+
+    Cached on its own: a list of pairs costs far less to read back than the member records.
+    """
+    key = f"{_members_key()}:names"
+    cached: list[tuple[str, str]] | None = shared_cache.get(key, kind="members")
+    if cached is not None:
+        return cached
+    names = [(member.id, member.display_name) for member in members()]
+    shared_cache.set(key, names, MEMBERS_CACHE_SECONDS)
+    return names
 
 
 def _fetch(object_type: str, record_id: str) -> RelatedName:
@@ -144,8 +191,15 @@ def cached(wanted: Iterable[tuple[str, str]]) -> dict[str, RelatedName]:
 
 
 def _from_cache(pairs: dict[str, str]) -> dict[str, RelatedName]:
+    """Return the cached names of ``pairs`` (id → object type): the set entry, else per id."""
     if not pairs:
         return {}
+    set_key, generation_key = _set_key(pairs), _generation_key()
+    entries = shared_cache.get_many([set_key, generation_key], kind="names")
+    generation = entries.get(generation_key)
+    entry = entries.get(set_key)
+    if generation is not None and entry is not None and entry[0] == generation:
+        return dict(entry[1])
     keys = {_key(record_id): record_id for record_id in pairs}
     found = {keys[k]: v for k, v in shared_cache.get_many(list(keys), kind="names").items()}
     missing_members = [i for i, t in pairs.items() if t == "member" and i not in found]
@@ -154,6 +208,13 @@ def _from_cache(pairs: dict[str, str]) -> dict[str, RelatedName]:
         for record_id in missing_members:
             if record_id in by_id:
                 found[record_id] = _from_record(by_id[record_id], "member")
+    if len(found) == len(pairs):
+        # Every name is known (none pending): the next page with this set reads one entry.
+        if generation is None:
+            generation = _new_generation()
+        missing = any(name.missing for name in found.values())
+        seconds = MISSING_CACHE_SECONDS if missing else NAME_SET_CACHE_SECONDS
+        shared_cache.set(set_key, (generation, found), seconds)
     return found
 
 

@@ -97,11 +97,12 @@ def get_many(keys: Iterable[str], *, kind: str = "other") -> dict[str, Any]:
     return found
 
 
-def set(key: str, value: Any, seconds: float, *, local: bool = True) -> None:
-    """Store ``value`` for every process for ``seconds``, and in this process's layer."""
+def set(key: str, value: Any, seconds: float | None, *, local: bool = True) -> None:
+    """Store ``value`` for every process for ``seconds`` (None: no expiry), and in this
+    process's layer (briefly)."""
     _shared().set(key, value, seconds)
     if local:
-        _local().set(key, value, min(seconds, LOCAL_SECONDS))
+        _local().set(key, value, LOCAL_SECONDS if seconds is None else min(seconds, LOCAL_SECONDS))
 
 
 def set_many(values: Mapping[str, Any], seconds: float) -> None:

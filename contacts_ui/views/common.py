@@ -20,9 +20,12 @@ def display_context(*, compact: bool) -> DisplayContext:
     return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now(), compact=compact)
 
 
-def list_url(querystring: str) -> str:
-    """Return the contacts list's URL with a query string."""
-    base = reverse("contacts:list")
+def list_url(querystring: str, base: str | None = None) -> str:
+    """Return the contacts list's URL with a query string.
+
+    ``base``: the list's URL reversed once already (a page that links the list many times).
+    """
+    base = base if base is not None else reverse("contacts:list")
     return f"{base}?{querystring}" if querystring else base
 
 

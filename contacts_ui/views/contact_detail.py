@@ -9,17 +9,19 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from contacts_ui import relationships
 from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, FieldDefinition, Record
-from contacts_ui.fields import display_html, entry_for
-from contacts_ui.fields.display import format_phone
+from contacts_ui.fields import DisplayContext, display_html, entry_for
+from contacts_ui.fields.display import format_phone, parse_datetime, relative_valid_until
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.services import audit
+from contacts_ui.services import backend as services
 from contacts_ui.services import contacts as contact_service
 from contacts_ui.services.definitions import get_definitions
 from contacts_ui.views import audit as audit_rows
@@ -31,6 +33,7 @@ from contacts_ui.views.common import (
     relationship_list_filter,
 )
 from contacts_ui.views.errors import crm_error_response
+from contacts_ui.web.fragments import FOREVER, ExpiringLRU, serial_for
 from contacts_ui.web.links import record_url
 
 # A ticked checkbox whose label holds one of these reads as a warning ("Do not contact: Yes").
@@ -126,11 +129,51 @@ def key_facts(record: Record, panels: list[relationships.Panel]) -> KeyFacts:
     )
 
 
+# Described fields of the contacts most recently shown by this process.
+DISPLAY_FIELDS_KEPT = 1024
+_kept_fields = ExpiringLRU(DISPLAY_FIELDS_KEPT)
+
+
 def _display_fields(record: Record, definitions: Definitions) -> list[DisplayField]:
-    """List every field the definitions know, then any extra the record carries."""
+    """List every field the definitions know, then any extra the record carries.
+
+    Kept per process like the list's rows, and safe for the same reasons: the key holds the
+    record's id and ``updatedAt`` (the CRM changes it on every write), the definitions, the
+    viewer's zone and locale, and the URL prefix of the edit links; relative dates bound the
+    entry's life.
+    """
+    context = display_context(compact=False)
+    if record.updated_at_raw is None:
+        return _describe_fields(record, definitions, context)[0]
+    plan = (
+        services.generation(),
+        context.tz,
+        context.locale,
+        get_script_prefix(),
+        tuple(definitions.field_definitions.items()),
+    )
+    key = (serial_for(plan), record.id, record.updated_at_raw)
+    kept: list[DisplayField] | None = _kept_fields.get(key, context.now.timestamp())
+    if kept is None:
+        kept, valid_until = _describe_fields(record, definitions, context)
+        _kept_fields.put(key, kept, valid_until)
+    return kept
+
+
+def _describe_fields(
+    record: Record, definitions: Definitions, context: DisplayContext
+) -> tuple[list[DisplayField], float]:
+    """Describe the fields, and say until when (POSIX time) their relative dates hold."""
     keys = list(definitions.field_definitions)
     keys += [key for key in record.fields if key not in definitions.field_definitions]
-    return [display_field(record, definitions, key) for key in keys]
+    valid_until = FOREVER
+    for key in keys:
+        field = record.fields.get(key)
+        if field is not None and field.value_type == "DATETIME":
+            moment = parse_datetime(field.value)
+            if moment is not None:
+                valid_until = min(valid_until, relative_valid_until(moment, context.now))
+    return [display_field(record, definitions, key) for key in keys], valid_until
 
 
 @require_role(Role.VIEWER)

@@ -21,7 +21,6 @@ from django.views.decorators.vary import vary_on_headers
 from contacts_ui.crm.errors import CRMError, ResultWindowError
 from contacts_ui.crm.models import Definitions, Record
 from contacts_ui.crm.port import Capabilities
-from contacts_ui.fields import EMPTY, DisplayContext, display_html
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.listing import pages
@@ -32,9 +31,11 @@ from contacts_ui.listing.columns import (
     reset_columns,
     save_columns,
 )
+from contacts_ui.listing.rows import RowRenderer
 from contacts_ui.listing.search import (
     FILTER_PREFIX,
     PAGE_PARAM,
+    FilterField,
     ListQuery,
     filter_fields,
     parse_list_query,
@@ -51,24 +52,12 @@ from contacts_ui.views.common import (
     list_url,
 )
 from contacts_ui.views.errors import crm_error_response
-from contacts_ui.web.links import record_url
+from contacts_ui.web.fragments import render_fragment
+from contacts_ui.web.links import record_url, record_urls
 
 NAMES_PARAM = "r"
 # A page holds at most 25 rows times a few relationship columns; more is not a page of ours.
 MAX_NAMES_PER_REQUEST = 200
-
-
-@dataclass(frozen=True)
-class Row:
-    id: str
-    name: str
-    cells: tuple[SafeString, ...]
-    labels: tuple[str, ...] = ()
-
-    def labeled_cells(self) -> list[tuple[str, SafeString]]:
-        """Pair each cell with its column's label (small screens show it beside the value)."""
-        labels = self.labels or ("",) * len(self.cells)
-        return list(zip(labels, self.cells, strict=False))
 
 
 def _parse_page(raw: str | None) -> int | None:
@@ -82,11 +71,13 @@ def _parse_page(raw: str | None) -> int | None:
     return number if number >= 1 else None
 
 
-def _page_links(query: ListQuery, page: int, last_page: int) -> list[tuple[int | None, str]]:
+def _page_links(
+    query: ListQuery, page: int, last_page: int, base: str
+) -> list[tuple[int | None, str]]:
     """Return the window of page numbers around ``page`` (None marks a gap)."""
     per_page = 1  # the window is drawn over page numbers, not rows
     return [
-        (number, list_url(query.querystring(page=number)) if number is not None else "")
+        (number, list_url(query.querystring(page=number), base) if number is not None else "")
         for number in pages.page_window(last_page, per_page, page)
     ]
 
@@ -101,7 +92,9 @@ class Header:
     order: str | None = None
 
 
-def _headers(query: ListQuery, columns: list[Column], capabilities: Capabilities) -> list[Header]:
+def _headers(
+    query: ListQuery, columns: list[Column], capabilities: Capabilities, base: str
+) -> list[Header]:
     """Return the name column's header, then each chosen column's, with sort links if any."""
     headers = []
     for key, label in [("$name", "Name"), *((c.source_key, c.label) for c in columns)]:
@@ -112,7 +105,8 @@ def _headers(query: ListQuery, columns: list[Column], capabilities: Capabilities
         order = None if current is None else ("descending" if current.descending else "ascending")
         # A click on the sorted column reverses it; on another column it sorts ascending.
         toggled = f"-{key}" if current is not None and not current.descending else key
-        headers.append(Header(label, list_url(query.querystring(sort=toggled, page=None)), order))
+        sort_url = list_url(query.querystring(sort=toggled, page=None), base)
+        headers.append(Header(label, sort_url, order))
     return headers
 
 
@@ -156,51 +150,12 @@ def name_html(
     return format_html('<span class="{} {}">{}</span>', kind, slot, name.label)
 
 
-def _names_html(
-    ids: tuple[str, ...], names: dict[str, related.RelatedName], filter_param: str | None
-) -> SafeString:
-    """Render a list cell's related records by name, as links that filter the list by them."""
-    if not ids:
-        return format_html('<span class="empty">{}</span>', EMPTY)
-    labels = [(related_id, name_html(names.get(related_id), related_id)) for related_id in ids]
-    if filter_param is None:
-        return format_html_join(", ", "{}", ((label,) for _, label in labels))
-    return format_html_join(
-        ", ",
-        '<a href="{}">{}</a>',
-        ((list_url(urlencode({filter_param: related_id})), label) for related_id, label in labels),
-    )
-
-
 def _names_url(pending: list[related.RelatedName]) -> str | None:
     """Return the deferred request that names ``pending`` records, or None if none are."""
     if not pending:
         return None
     params = urlencode([(NAMES_PARAM, f"{n.object_type}:{n.id}") for n in pending])
     return f"{reverse('contacts:names')}?{params}"
-
-
-def _cell(
-    record: Record,
-    column: Column,
-    definitions: Definitions,
-    names: dict[str, related.RelatedName],
-    context: DisplayContext,
-) -> SafeString:
-    if column.kind == "meta":
-        raw = record.updated_at_raw if column.source_key == "updatedAt" else record.created_at
-        return display_html("DATETIME", raw, None, context)
-    if column.kind == "relationship":
-        key = column.source_key
-        definition = definitions.relationship_definitions.get(key)
-        param = f"{FILTER_PREFIX}{key}" if definition and definition.slug else None
-        return _names_html(record.related_ids(key), names, param)
-    field = record.fields.get(column.key)
-    if field is None:
-        return display_html("TEXT", None)
-    return display_html(
-        field.value_type, field.value, definitions.field_definitions.get(column.key), context
-    )
 
 
 def _relationship_filter_names(params: QueryDict, definitions: Definitions) -> dict[str, str]:
@@ -223,10 +178,12 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         corrected = request.GET.copy()
         corrected[PAGE_PARAM] = "1"
         return HttpResponseRedirect(list_url(corrected.urlencode()))
+    # An htmx request gets only the results region, which needs no filter form (nor owners).
+    whole_page = not request.htmx or request.htmx.history_restore_request
     try:
         definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
-        owners = [(m.id, m.display_name) for m in related.members()]
+        owners = related.member_names() if whole_page else []
     except CRMError as exc:
         return crm_error_response(request, exc)
 
@@ -272,23 +229,28 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     # JavaScript, right after this response, so the next view has them).
     names = related.cached(_relationship_ids(records, relationship_keys, definitions))
     pending = [n for n in names.values() if n.state == "pending"]
-    context = display_context(compact=True)
-    rows = [
-        Row(
-            record.id,
-            record.display_name,
-            tuple(_cell(record, column, definitions, names, context) for column in columns),
-            tuple(column.label for column in columns),
-        )
-        for record in records
-    ]
     here = query.querystring(page=page_number)
+    base = list_url("")
+    renderer = RowRenderer(
+        columns,
+        definitions,
+        display_context(compact=True),
+        list_base=base,
+        detail_url=record_urls("contacts:detail"),
+        here=here,
+        backend_key=services.generation(),
+    )
+    # Each related id's cell markup carries its state (a pending placeholder, a name): the rows
+    # cache keys on it, so a row drawn with a pending name is drawn again once it is known.
+    rows = renderer.rows(records, {i: name_html(n, i) for i, n in names.items()})
     results.remember_page(
         request.user.pk, query.state_key, page_number, last_page, [(r.id, r.name) for r in rows]
     )
     first_index = (page_number - 1) * page_size + 1 if rows else 0
     page_context: dict[str, Any] = {
         "rows": rows,
+        "rows_html": format_html_join("", "{}", ((row.html,) for row in rows)),
+        "list_base": base,
         "columns": columns,
         "query": query,
         "here": here,
@@ -297,32 +259,56 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         "last_index": first_index + len(rows) - 1 if rows else 0,
         "page_number": page_number,
         "last_page": last_page,
-        "page_links": _page_links(query, page_number, last_page),
-        "first_url": list_url(query.querystring(page=1)) if page_number > 1 else None,
+        "page_links": _page_links(query, page_number, last_page, base),
+        "first_url": list_url(query.querystring(page=1), base) if page_number > 1 else None,
         "previous_url": (
-            list_url(query.querystring(page=page_number - 1)) if page_number > 1 else None
+            list_url(query.querystring(page=page_number - 1), base) if page_number > 1 else None
         ),
         "next_url": (
-            list_url(query.querystring(page=page_number + 1)) if page_number < last_page else None
+            list_url(query.querystring(page=page_number + 1), base)
+            if page_number < last_page
+            else None
         ),
         "last_url": (
-            list_url(query.querystring(page=last_page)) if page_number < last_page else None
+            list_url(query.querystring(page=last_page), base) if page_number < last_page else None
         ),
-        "filter_fields": filter_fields(definitions, capabilities, owners),
-        "unfilterable": unfilterable_labels(definitions, capabilities),
         "capabilities": capabilities,
-        "headers": _headers(query, columns, capabilities),
+        "headers": _headers(query, columns, capabilities, base),
         "filter_count": len(query.chips),
-        "all_columns": _column_choices(columns, definitions),
         "names_url": _names_url(pending),
     }
-    template = "contacts/list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
     # Starts naming the pending records beside this response: the deferred request then only
     # waits for it, and a browser without JavaScript gets them named on its next view.
     related.fill_later((n.object_type, n.id) for n in pending)
-    return render(request, template, page_context)
+    if not whole_page:
+        return render(request, "contacts/list.html#results", page_context)
+    page_context.update(
+        unfilterable=unfilterable_labels(definitions, capabilities),
+        filter_inputs=_filter_inputs(filter_fields(definitions, capabilities, owners), query),
+        column_choices=_column_picker(_column_choices(columns, definitions)),
+    )
+    return render(request, "contacts/list.html", page_context)
+
+
+def _filter_inputs(fields: list[FilterField], query: ListQuery) -> SafeString:
+    """Render the filter form's inputs, reused while the fields and the values in them hold."""
+    # The inputs show the result set's parameters, never the page number: one entry serves
+    # every page of a result set.
+    params = tuple(sorted((k, v) for k, v in query.params.items() if k != PAGE_PARAM))
+    return render_fragment(
+        "contacts/list.html#filter-inputs",
+        lambda: {"filter_fields": fields, "query": query},
+        key=(tuple(fields), params),
+    )
+
+
+def _column_picker(choices: list[tuple[Column, bool]]) -> SafeString:
+    """Render the column picker's list, reused while the columns and the choice hold."""
+    return render_fragment(
+        "contacts/list.html#column-choices",
+        lambda: {"all_columns": choices},
+        key=tuple(choices),
+    )
 
 
 @require_GET

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from urllib.parse import quote
+
 from django.urls import NoReverseMatch, reverse
+from django.urls.converters import get_converters
+from django.utils.http import RFC3986_SUBDELIMS
+
+# Stands for the id while the URL is reversed once; the converter accepts it as an id.
+_PLACEHOLDER = "RECORD-ID-PLACEHOLDER"
 
 
 def record_url(name: str, *args: str) -> str | None:
@@ -15,3 +24,26 @@ def record_url(name: str, *args: str) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+def record_urls(name: str) -> Callable[[str], str | None]:
+    """Return a function from a record id to ``record_url(name, id)``, after one reverse().
+
+    For pages that link many records (a list page links 25): each link is then a string join.
+    The id goes through the same converter check and percent-encoding reverse() applies, so
+    both spell every URL alike, and an id reverse() would refuse gives None here too.
+    """
+    converter = get_converters()["record_id"]
+    pattern = re.compile(converter.regex)
+    head, _, tail = reverse(name, args=[_PLACEHOLDER]).rpartition(_PLACEHOLDER)
+
+    def url(record_id: str) -> str | None:
+        try:
+            value = converter.to_url(record_id)
+        except ValueError:
+            return None
+        if not pattern.fullmatch(value):
+            return None
+        return head + quote(value, safe=RFC3986_SUBDELIMS + "/~:@") + tail
+
+    return url

@@ -281,3 +281,13 @@ def test_reloading_definitions_never_redirects_to_another_site(
 def test_reloading_definitions_needs_the_csrf_token(crm: LightfieldClient) -> None:
     response = Client(enforce_csrf_checks=True).post("/contacts/definitions/refresh/")
     assert response.status_code == 403
+
+
+def test_a_contact_changed_in_the_crm_shows_its_new_value_once_refreshed(
+    client: Client, crm: LightfieldClient
+) -> None:
+    contact = crm.list_contacts(limit=1).data[0]
+    client.get(f"/contacts/{contact.id}/")  # fields rendered and kept
+    crm.update_contact(contact.id, fields={"$title": "Chief Cartographer"})
+    html = client.get(f"/contacts/{contact.id}/?refresh=1").content.decode()
+    assert "Chief Cartographer" in html

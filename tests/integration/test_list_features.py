@@ -10,6 +10,7 @@ from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Filter
+from contacts_ui.services import contacts as contact_service
 from contacts_ui.services import related
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,15 @@ def test_the_search_and_the_results_show_the_loading_indicator_while_htmx_waits(
     results = re.search(r'<section id="results"[^>]*>', html).group(0)
     assert 'hx-indicator="#loading"' in search
     assert 'hx-indicator="#loading"' in results
+
+
+def test_a_contact_changed_in_the_crm_shows_its_new_value_on_the_next_view(
+    client: Client, crm: LightfieldClient
+) -> None:
+    client.get("/contacts/?page=1")  # rows rendered and kept
+    contact = crm.list_contacts(limit=1).data[0]
+    crm.update_contact(contact.id, fields={"$title": "Chief Cartographer"})
+    # Changed behind the dashboard's back: the page's shared answer lapses within
+    # LIST_SHARE_SECONDS; retired here at once, so only the kept rows could still be stale.
+    contact_service.forget_lists()
+    assert "Chief Cartographer" in client.get("/contacts/?page=1").content.decode()

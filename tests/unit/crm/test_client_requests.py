@@ -308,6 +308,29 @@ def test_a_success_with_a_non_json_body_raises_the_response_error(
     assert caught.value.status_code == 200
 
 
+def test_a_body_the_fast_reader_refuses_but_json_allows_is_still_read(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    # A lone surrogate escape: pydantic-core's reader refuses it, the stdlib reads it.
+    body = json.dumps(record_payload(externalId="HERE")).replace('"HERE"', '"a\\ud800b"')
+    api.get("/v1/contacts/con_1").respond(200, content=body.encode())
+
+    record = client.get_contact("con_1")
+
+    assert record.id == "con_1"
+    assert record.external_id is not None
+    assert record.external_id.startswith("a")
+
+
+def test_a_success_with_nan_in_the_body_is_read_as_before(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    body = json.dumps(record_payload()).replace('"con_1"', '"con_1", "score": NaN', 1)
+    api.get("/v1/contacts/con_1").respond(200, content=body.encode())
+
+    assert client.get_contact("con_1").id == "con_1"
+
+
 def test_a_success_with_a_payload_of_the_wrong_shape_raises_the_response_error(
     client: LightfieldClient, api: respx.MockRouter
 ) -> None:
@@ -397,3 +420,38 @@ def test_the_client_works_as_a_context_manager_and_closes_its_pool() -> None:
         pass
 
     assert client._http.is_closed
+
+
+def test_a_record_listed_again_unchanged_is_the_same_object(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    api.get("/v1/contacts").respond(json=page_payload(record_payload("con_1")))
+
+    first = client.list_contacts().data[0]
+    again = client.list_contacts().data[0]
+
+    assert again is first
+
+
+def test_a_record_listed_again_with_any_change_is_validated_again(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    route = api.get("/v1/contacts")
+    route.respond(json=page_payload(record_payload("con_1")))
+    first = client.list_contacts().data[0]
+    # Same id and the same updatedAt: only the raw item differs, and that is enough.
+    route.respond(json=page_payload(record_payload("con_1", externalId="ext-9")))
+
+    again = client.list_contacts().data[0]
+
+    assert again.external_id == "ext-9"
+    assert again.updated_at_raw == first.updated_at_raw
+
+
+def test_a_list_with_a_broken_record_raises_the_response_error(
+    client: LightfieldClient, api: respx.MockRouter
+) -> None:
+    api.get("/v1/contacts").respond(json=page_payload({"fields": {}}))
+
+    with pytest.raises(CRMResponseError, match="Page"):
+        client.list_contacts()
