@@ -49,6 +49,7 @@ from contacts_ui.services.definitions import get_definitions
 from contacts_ui.views.common import (
     FROM_PARAM,
     display_context,
+    htmx_details,
     list_url,
 )
 from contacts_ui.views.errors import crm_error_response
@@ -160,12 +161,13 @@ def _names_url(pending: list[related.RelatedName]) -> str | None:
 
 def _relationship_filter_names(params: QueryDict, definitions: Definitions) -> dict[str, str]:
     """Return names for the ids that relationship filters in the query string point at."""
-    wanted = []
+    wanted: list[tuple[str, str]] = []
     for name in params:
         key = name[len(FILTER_PREFIX) :] if name.startswith(FILTER_PREFIX) else None
         definition = definitions.relationship_definitions.get(key or "")
-        if definition and definition.object_type and params.get(name):
-            wanted.append((definition.object_type, params[name]))
+        value = params.get(name)
+        if definition and definition.object_type and isinstance(value, str) and value:
+            wanted.append((definition.object_type, value))
     return {i: n.name for i, n in related.resolve(wanted).items()}
 
 
@@ -179,7 +181,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         corrected[PAGE_PARAM] = "1"
         return HttpResponseRedirect(list_url(corrected.urlencode()))
     # An htmx request gets only the results region, which needs no filter form (nor owners).
-    whole_page = not request.htmx or request.htmx.history_restore_request
+    htmx = htmx_details(request)
+    whole_page = not htmx or htmx.history_restore_request
     try:
         definitions = get_definitions("contacts")
         owner_names = _relationship_filter_names(request.GET, definitions)
