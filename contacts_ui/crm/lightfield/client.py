@@ -7,33 +7,25 @@ import random as _random
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Self, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any, Self, TypeVar
 
 import httpx
-import pydantic_core
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
 from contacts_ui.crm.coalesce import SingleFlight
 from contacts_ui.crm.context import current_request_id
 from contacts_ui.crm.errors import (
-    APIConnectionError,
-    APITimeoutError,
-    CRMResponseError,
-    InvalidRecordIdError,
     make_status_error,
 )
+from contacts_ui.crm.lightfield.capabilities import CAPABILITIES, COLLECTIONS, category_for
 from contacts_ui.crm.lightfield.constants import (
     API_VERSION,
     DEFAULT_BASE_URL,
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    IDEMPOTENCY_KEY_MAX,
     INITIAL_RETRY_DELAY,
     LOGGER_NAME,
     MAX_RETRY_AFTER,
@@ -44,6 +36,24 @@ from contacts_ui.crm.lightfield.constants import (
     READ_TIMEOUT,
     USER_AGENT,
 )
+from contacts_ui.crm.lightfield.wire import (
+    MAX_MEMBER_PAGES,
+    MIN_ATTEMPT_SECONDS,
+    SEEN_RECORDS,
+    SeenRecords,
+    check_idempotency_key,
+    connection_error,
+    default_transport,
+    float_or_none,
+    int_or_none,
+    item_path,
+    longest,
+    member_matches,
+    outcome_of,
+    parse,
+    parse_page,
+    should_retry,
+)
 from contacts_ui.crm.models import (
     AuthInfo,
     Definitions,
@@ -53,8 +63,7 @@ from contacts_ui.crm.models import (
     RateLimit,
     Record,
 )
-from contacts_ui.crm.port import Capabilities, RateCategory, Sort
-from contacts_ui.crm.safety import scrub
+from contacts_ui.crm.port import Sort
 
 __all__ = ["CallObserver", "LightfieldClient", "category_for"]
 
@@ -64,55 +73,6 @@ logger = logging.getLogger(LOGGER_NAME)
 CallObserver = Callable[[str, str, float], None]
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
-
-# Stainless policy: these may succeed on a second try; everything else is the caller's problem.
-_RETRYABLE_STATUSES = frozenset({408, 409, 429})
-
-_EQ: Final[frozenset[FilterOperator]] = frozenset({"equal"})
-_RANGE: Final[frozenset[FilterOperator]] = frozenset(
-    {"equal", "greaterThan", "greaterThanOrEqual", "lessThan", "lessThanOrEqual"}
-)
-_STARTS: Final[frozenset[FilterOperator]] = frozenset({"equal", "startsWith"})
-_CONTAINS: Final[frozenset[FilterOperator]] = frozenset({"contains"})
-# LIGHTFIELD.md §8: which operators each value type allows. MULTI_SELECT and MARKDOWN cannot be
-# filtered yet, HTML never.
-CAPABILITIES: Final = Capabilities(
-    label="Lightfield",
-    filter_operators={
-        "NUMBER": _RANGE,
-        "CURRENCY": _RANGE,
-        "DATETIME": _RANGE,
-        "TEXT": _STARTS,
-        "FULL_NAME": _STARTS,
-        "SOCIAL_HANDLE": _STARTS,
-        "ADDRESS": _STARTS,
-        "CHECKBOX": _EQ,
-        "SINGLE_SELECT": _EQ,
-        "EMAIL": _CONTAINS,
-        "TELEPHONE": _CONTAINS,
-        "URL": _CONTAINS,
-    },
-    or_filters=False,
-    free_text_search=False,
-    name_search_operator="startsWith",
-    email_search_operator="contains",
-    sortable_fields=frozenset(),
-    max_page_size=PAGE_SIZE_MAX,
-    idempotent_writes=True,
-    rate_limit_categories=(
-        RateCategory("read", 25, 1.0),
-        RateCategory("search", 25, 1.0),
-        RateCategory("write", 25, 1.0),
-    ),
-    max_ids_per_relationship_change=25,
-    searchable_object_types=frozenset({"account", "opportunity", "contact", "member"}),
-)
-_COLLECTIONS: Final = {
-    "contact": "/v1/contacts",
-    "account": "/v1/accounts",
-    "opportunity": "/v1/opportunities",
-    "member": "/v1/members",
-}
 
 
 class LightfieldClient:
@@ -165,7 +125,7 @@ class LightfieldClient:
             base_url=self._base_url,
             # Our own transport gets the pool limits; a caller-supplied one (WSGI sandbox,
             # tests) brings its own. httpx's transport-level retries stay off: we retry here.
-            transport=transport or _default_transport(wsgi_app),
+            transport=transport or default_transport(wsgi_app),
             timeout=timeout,
             follow_redirects=False,
         )
@@ -181,7 +141,7 @@ class LightfieldClient:
         self._monotonic = monotonic
         self._observer = observer
         self._flights: SingleFlight[httpx.Response] | None = SingleFlight() if coalesce else None
-        self._seen = _SeenRecords(SEEN_RECORDS)
+        self._seen = SeenRecords(SEEN_RECORDS)
 
     def __repr__(self) -> str:
         return (
@@ -249,7 +209,7 @@ class LightfieldClient:
 
     def get_contact(self, id: str) -> Record:
         """Return the contact with ``id``."""
-        return self._get_model(Record, _item_path("/v1/contacts", id))
+        return self._get_model(Record, item_path("/v1/contacts", id))
 
     def create_contact(
         self,
@@ -279,7 +239,7 @@ class LightfieldClient:
             body["fields"] = dict(fields)
         if relationships is not None:
             body["relationships"] = dict(relationships)
-        return self._post_model(_item_path("/v1/contacts", id), body, idempotency_key)
+        return self._post_model(item_path("/v1/contacts", id), body, idempotency_key)
 
     def account_definitions(self) -> Definitions:
         """Return the field and relationship definitions of accounts."""
@@ -293,7 +253,7 @@ class LightfieldClient:
 
     def get_account(self, id: str) -> Record:
         """Return the account with ``id``."""
-        return self._get_model(Record, _item_path("/v1/accounts", id))
+        return self._get_model(Record, item_path("/v1/accounts", id))
 
     def opportunity_definitions(self) -> Definitions:
         """Return the field and relationship definitions of opportunities."""
@@ -307,7 +267,7 @@ class LightfieldClient:
 
     def get_opportunity(self, id: str) -> Record:
         """Return the opportunity with ``id``."""
-        return self._get_model(Record, _item_path("/v1/opportunities", id))
+        return self._get_model(Record, item_path("/v1/opportunities", id))
 
     def list_members(self, *, limit: int = PAGE_SIZE_MAX, offset: int = 0) -> Page:
         """Return one page of workspace members (the API offers no filters for members)."""
@@ -315,20 +275,20 @@ class LightfieldClient:
 
     def get_member(self, id: str) -> Record:
         """Return the member with ``id``."""
-        return self._get_model(Record, _item_path("/v1/members", id))
+        return self._get_model(Record, item_path("/v1/members", id))
 
     def get_related(self, object_type: str, id: str) -> Record:
         """Return one contact, account, opportunity or member by id."""
-        collection = _COLLECTIONS.get(object_type)
+        collection = COLLECTIONS.get(object_type)
         if collection is None:
             raise ValueError(f"Lightfield has no object type {object_type!r}.")
-        return self._get_model(Record, _item_path(collection, id))
+        return self._get_model(Record, item_path(collection, id))
 
     def search_related(self, object_type: str, text: str, *, limit: int = 10) -> list[Record]:
         """Return records whose name starts with ``text`` (members: filtered here, see below)."""
         if object_type == "member":
             # The API cannot filter members; there are few, so match the whole list here.
-            return _member_matches(self.members(), text)[:limit]
+            return member_matches(self.members(), text)[:limit]
         return self._by_name(object_type, "startsWith", text, limit)
 
     def find_related_by_name(self, object_type: str, name: str, *, limit: int = 2) -> list[Record]:
@@ -366,7 +326,7 @@ class LightfieldClient:
     def _by_name(
         self, object_type: str, operator: FilterOperator, text: str, limit: int
     ) -> list[Record]:
-        collection = _COLLECTIONS.get(object_type)
+        collection = COLLECTIONS.get(object_type)
         if collection is None or object_type == "member":
             raise ValueError(f"Lightfield cannot search {object_type!r} by name.")
         name_filter = Filter("$name", operator, text)
@@ -384,7 +344,7 @@ class LightfieldClient:
         ]
         params.extend(f.to_query() for f in filters)
         response = self._request("GET", path, params=params)
-        page = _parse_page(response, self._seen)
+        page = parse_page(response, self._seen)
         return page.model_copy(update={"limit": limit, "offset": offset})
 
     def _get_model(
@@ -395,15 +355,15 @@ class LightfieldClient:
         params: list[tuple[str, str | int | float | bool | None]] | None = None,
     ) -> _ModelT:
         response = self._request("GET", path, params=params)
-        return _parse(model, response)
+        return parse(model, response)
 
     def _post_model(self, path: str, body: dict[str, Any], idempotency_key: str | None) -> Record:
         # Every write carries a key, which is what makes retrying a POST safe: a replay returns
         # the first attempt's stored response instead of creating a duplicate.
         key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
-        _check_idempotency_key(key)
+        check_idempotency_key(key)
         response = self._request("POST", path, json=body, idempotency_key=key)
-        return _parse(Record, response)
+        return parse(Record, response)
 
     def _request(
         self,
@@ -460,7 +420,7 @@ class LightfieldClient:
             if deadline is not None and attempt > 0:
                 # The retry gets what is left of the read's deadline, never a fresh full timeout.
                 left = max(0.1, deadline - (self._monotonic() - started_all))
-                attempt_timeout = httpx.Timeout(min(left, _longest(timeout)))
+                attempt_timeout = httpx.Timeout(min(left, longest(timeout)))
             started = time.perf_counter()
             try:
                 response = self._http.request(
@@ -468,16 +428,16 @@ class LightfieldClient:
                 )
             except httpx.TransportError as exc:
                 self._log(method, path, type(exc).__name__, started, attempt, max_retries)
-                self._observe(category, _outcome_of(exc), started)
+                self._observe(category, outcome_of(exc), started)
                 delay = self._backoff(attempt)
                 if retries_left and self._fits(deadline, started_all, delay):
                     self._sleep(delay)
                     continue
-                raise _connection_error(exc, method, path) from exc
+                raise connection_error(exc, method, path) from exc
             except httpx.RequestError as exc:  # e.g. a decoding error: retrying will not help
                 self._log(method, path, type(exc).__name__, started, attempt, max_retries)
-                self._observe(category, _outcome_of(exc), started)
-                raise _connection_error(exc, method, path) from exc
+                self._observe(category, outcome_of(exc), started)
+                raise connection_error(exc, method, path) from exc
 
             self._log(method, path, response.status_code, started, attempt, max_retries)
             self._observe(category, str(response.status_code), started)
@@ -498,7 +458,7 @@ class LightfieldClient:
             if self._budget is not None and response.status_code == 429:
                 # Hold every process back, not just this one, until the CRM takes requests again.
                 self._budget.penalize(category, error.retry_after)
-            if not retries_left or not _should_retry(response):
+            if not retries_left or not should_retry(response):
                 raise error
             if error.retry_after is not None and error.retry_after > self._max_retry_after:
                 # Waiting longer would leave a person staring at a spinner; let the page say
@@ -532,9 +492,9 @@ class LightfieldClient:
         return delay * (1 - 0.25 * self._random())
 
     def _remember_rate_limit(self, headers: httpx.Headers) -> None:
-        limit = _int_or_none(headers.get("x-ratelimit-limit"))
-        remaining = _int_or_none(headers.get("x-ratelimit-remaining"))
-        reset = _float_or_none(headers.get("x-ratelimit-reset"))
+        limit = int_or_none(headers.get("x-ratelimit-limit"))
+        remaining = int_or_none(headers.get("x-ratelimit-remaining"))
+        reset = float_or_none(headers.get("x-ratelimit-reset"))
         if limit is not None or remaining is not None or reset is not None:
             self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
 
@@ -559,227 +519,3 @@ class LightfieldClient:
             attempt + 1,
             max_retries + 1,
         )
-
-
-MAX_MEMBER_PAGES: Final = 40
-# The shortest attempt worth making inside a read's deadline.
-MIN_ATTEMPT_SECONDS: Final = 0.3
-
-
-def _longest(timeout: httpx.Timeout | float) -> float:
-    """Return the longest single phase of a timeout (for capping a retry's timeout)."""
-    if isinstance(timeout, httpx.Timeout):
-        phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
-        return max(phases, default=READ_DEADLINE)
-    return float(timeout)
-
-
-def _outcome_of(exc: httpx.RequestError) -> str:
-    return "timeout" if isinstance(exc, httpx.TimeoutException) else "connection_error"
-
-
-def _member_matches(members: Sequence[Record], typed: str) -> list[Record]:
-    """Return members whose name, any word of it, or email starts with ``typed``."""
-    wanted = typed.strip().casefold()
-    found = []
-    for member in members:
-        name = member.display_name.casefold()
-        emails = member.value("$email") or ""
-        email = str(emails[0] if isinstance(emails, list) and emails else emails).casefold()
-        if (
-            name.startswith(wanted)
-            or email.startswith(wanted)
-            or any(word.startswith(wanted) for word in name.split())
-        ):
-            found.append(member)
-    return found
-
-
-def category_for(method: str, path: str) -> Category:
-    """Return the Lightfield rate-limit category of a call.
-
-    Writes are POSTs (and any other non-GET); a GET of ``/v1/<collection>`` is a list (Search);
-    retrieves, definitions and ``/v1/auth/validate`` are Reads.
-    """
-    if method.upper() not in {"GET", "HEAD"}:
-        return Category.WRITE
-    parts = [part for part in urlsplit(path).path.split("/") if part]
-    if len(parts) == 2 and parts[0] == "v1":
-        return Category.SEARCH
-    return Category.READ
-
-
-def _default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
-    """Return an in-process transport to a WSGI app (the embedded sandbox) or a pooled one."""
-    if wsgi_app is not None:
-        return httpx.WSGITransport(app=wsgi_app)
-    return httpx.HTTPTransport(limits=DEFAULT_LIMITS, retries=0)
-
-
-def _item_path(collection: str, id: str) -> str:
-    """Return ``collection/<id>`` with the id encoded so it can never change the path."""
-    # quote() leaves "." alone and httpx collapses dot segments, so ".." would climb a level.
-    if not id or id in {".", ".."}:
-        raise InvalidRecordIdError(f"Invalid record id {id!r}.")
-    return f"{collection}/{quote(id, safe='')}"
-
-
-def _check_idempotency_key(key: str) -> None:
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not (key.isascii() and key.isprintable()):
-        raise ValueError(
-            f"Idempotency keys must be 1-{IDEMPOTENCY_KEY_MAX} printable ASCII characters."
-        )
-
-
-def _should_retry(response: httpx.Response) -> bool:
-    override = str(response.headers.get("x-should-retry", "")).strip().lower()
-    if override in {"true", "false"}:
-        return override == "true"
-    return bool(response.status_code in _RETRYABLE_STATUSES or response.status_code >= 500)
-
-
-def _connection_error(exc: httpx.RequestError, method: str, path: str) -> APIConnectionError:
-    # Name the httpx class, not str(exc): its text is not ours to vet for what it may contain.
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"The CRM API did not respond in time ({method} {path}).")
-    return APIConnectionError(
-        f"Could not reach the CRM API ({method} {path}: {type(exc).__name__})."
-    )
-
-
-# Records of list pages kept with the item they were validated from: ~20 pages of 25.
-SEEN_RECORDS: Final = 512
-
-
-class _SeenRecords:
-    """Remember the last Record validated for each id, with the raw item it came from.
-
-    A list page mostly repeats records it showed before. Validating one builds ~20 models; an
-    item equal to the one a Record was validated from yields an equal Record (validation is a
-    pure function of its input), so the kept one is returned instead. Equality of the raw
-    items is the whole test: nothing is assumed about ``updatedAt``.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[str, tuple[dict[str, Any], Record]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, item: object) -> Record | None:
-        """Return the Record validated from an item equal to ``item``, if one is kept."""
-        record_id = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(record_id, str):
-            return None
-        with self._lock:
-            entry = self._entries.get(record_id)
-            if entry is not None:
-                self._entries.move_to_end(record_id)
-        if entry is None or entry[0] != item:
-            return None
-        return entry[1]
-
-    def put(self, item: dict[str, Any], record: Record) -> None:
-        """Keep ``record`` as validated from ``item``."""
-        with self._lock:
-            self._entries[record.id] = (item, record)
-            self._entries.move_to_end(record.id)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-def _parse_page(response: httpx.Response, seen: _SeenRecords) -> Page:
-    """Return a list response as a Page, validating only records not seen exactly like this.
-
-    Anything out of the ordinary (a body pydantic-core's reader refuses, a payload that is not
-    a page, a record that fails validation) goes to ``_parse``, the one place that decides
-    what a body means and how a broken one is reported.
-    """
-    try:
-        payload = pydantic_core.from_json(response.content)
-    except ValueError:
-        return _parse(Page, response)
-    items = payload.get("data") if isinstance(payload, dict) else None
-    if not isinstance(items, list):
-        return _parse(Page, response)
-    records = []
-    try:
-        for item in items:
-            record = seen.get(item)
-            if record is None:
-                record = Record.model_validate(item)
-                if isinstance(item, dict):
-                    seen.put(item, record)
-            records.append(record)
-        # Record instances pass through as they are (pydantic does not revalidate them).
-        return Page.model_validate({**payload, "data": records})
-    except ValidationError:
-        return _parse(Page, response)
-
-
-def _parse(model: type[_ModelT], response: httpx.Response) -> _ModelT:
-    """Return the response body validated as ``model``, or raise CRMResponseError.
-
-    The one place a body becomes a model. Nearly every body goes from bytes to model inside
-    pydantic-core (no Python dicts in between, ~5x cheaper than json + model_validate); what
-    its strict JSON reader refuses (such as a lone surrogate escape, which the stdlib reads)
-    takes the slower path through ``_decode``, so both readers agree on what is JSON.
-    """
-    request_id = response.headers.get("x-request-id")
-    try:
-        return model.model_validate_json(response.content)
-    except ValidationError as exc:
-        if not _is_json_error(exc):
-            raise _contract_error(model, response, exc, request_id) from exc
-    payload = _decode(response, request_id)
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        raise _contract_error(model, response, exc, request_id) from exc
-
-
-def _is_json_error(exc: ValidationError) -> bool:
-    return any(error["type"] == "json_invalid" for error in exc.errors())
-
-
-def _decode(response: httpx.Response, request_id: str | None) -> Any:
-    """Read a body the fast path refused with the stdlib, or raise CRMResponseError."""
-    try:
-        # Clean strings before validation, so nothing downstream ever holds a lone surrogate
-        # (the fast path never sees one: pydantic-core's reader refuses them).
-        return scrub(response.json())
-    except ValueError as exc:
-        raise CRMResponseError(
-            f"The CRM API answered {response.status_code} with a body that is not JSON.",
-            status_code=response.status_code,
-            request_id=request_id,
-        ) from exc
-
-
-def _contract_error(
-    model: type[BaseModel],
-    response: httpx.Response,
-    exc: ValidationError,
-    request_id: str | None,
-) -> CRMResponseError:
-    # Report where the payload broke the contract, never the values (they may be PII).
-    where = ", ".join(".".join(map(str, e["loc"])) or "body" for e in exc.errors()[:3])
-    return CRMResponseError(
-        f"The CRM API answered {response.status_code} with an unexpected "
-        f"{model.__name__} payload (at {where}).",
-        status_code=response.status_code,
-        request_id=request_id,
-    )
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
-
-
-def _float_or_none(raw: str | None) -> float | None:
-    try:
-        return float(raw) if raw is not None else None
-    except ValueError:
-        return None
