@@ -31,6 +31,7 @@ from django.conf import settings
 
 from contacts_ui.crm.budget import Priority, using_priority
 from contacts_ui.crm.errors import BudgetExhausted, CRMError, NotFoundError
+from contacts_ui.crm.members import match_members
 from contacts_ui.crm.models import Record, RelationshipDefinition
 from contacts_ui.services import shared_cache
 from contacts_ui.services.backend import backend_name, cache_id, get_crm
@@ -354,27 +355,10 @@ def search(object_type: str, typed: str, *, limit: int) -> list[Record]:
     filter them. Raises CRMError.
     """
     if object_type == "member":
-        records = _member_matches(members(), typed)[:limit]
+        records = match_members(members(), typed)[:limit]
     else:
         records = get_crm().search_related(object_type, typed, limit=limit)
     for record in records:
         # The person is about to pick one of these: its name is then known without a lookup.
         remember(record, object_type)
     return records
-
-
-def _member_matches(candidates: Iterable[Record], typed: str) -> list[Record]:
-    """Keep members whose name (any word of it) or email starts with what was typed."""
-    wanted = typed.casefold()
-    found = []
-    for member in candidates:
-        name = member.display_name.casefold()
-        emails = member.value("$email") or ""
-        email = str(emails[0] if isinstance(emails, list) and emails else emails).casefold()
-        if (
-            name.startswith(wanted)
-            or email.startswith(wanted)
-            or any(word.startswith(wanted) for word in name.split())
-        ):
-            found.append(member)
-    return found

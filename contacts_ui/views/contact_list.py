@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts_ui.crm.errors import CRMError, ResultWindowError
-from contacts_ui.crm.models import Definitions, Record
+from contacts_ui.crm.models import Definitions, Page, Record
 from contacts_ui.crm.port import Capabilities
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.listing import navigation as results
@@ -159,6 +159,20 @@ def _names_url(pending: list[related.RelatedName]) -> str | None:
     return f"{reverse('contacts:names')}?{params}"
 
 
+def _fetch_page(query: ListQuery, number: int, page_size: int) -> Page:
+    """Ask the CRM for page ``number`` of the result set ``query`` describes."""
+    return contact_service.list_contacts(
+        limit=page_size,
+        offset=(number - 1) * page_size,
+        filters=query.filters,
+        search=query.search,
+        sort=query.sort,
+        any_of=query.any_of,
+        account_prefix=query.account_prefix,
+        account_filter=query.account_filter,
+    )
+
+
 def _relationship_filter_names(params: QueryDict, definitions: Definitions) -> dict[str, str]:
     """Return names for the ids that relationship filters in the query string point at."""
     wanted: list[tuple[str, str]] = []
@@ -195,16 +209,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     query = parse_list_query(request.GET, definitions, tz, owner_names, capabilities=capabilities)
     page_size = contact_service.page_size()
     try:
-        page = contact_service.list_contacts(
-            limit=page_size,
-            offset=(page_number - 1) * page_size,
-            filters=query.filters,
-            search=query.search,
-            sort=query.sort,
-            any_of=query.any_of,
-            account_prefix=query.account_prefix,
-            account_filter=query.account_filter,
-        )
+        page = _fetch_page(query, page_number, page_size)
     except ResultWindowError as exc:
         # Past the deepest page the CRM can reach (HighLevel: 10,000 records): the last
         # reachable page says why there is no more.
@@ -401,16 +406,7 @@ def step(request: HttpRequest) -> HttpResponse:
                 capabilities=services.capabilities(),
             )
             page_size = contact_service.page_size()
-            page_data = contact_service.list_contacts(
-                limit=page_size,
-                offset=(target_page - 1) * page_size,
-                filters=query.filters,
-                search=query.search,
-                sort=query.sort,
-                any_of=query.any_of,
-                account_prefix=query.account_prefix,
-                account_filter=query.account_filter,
-            )
+            page_data = _fetch_page(query, target_page, page_size)
         except CRMError as exc:
             return crm_error_response(request, exc)
         last_page = pages.last_page(page_data.total_count, page_size)

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from contacts_ui import relationships as rel
 from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.crm.members import match_members
 from contacts_ui.crm.models import Record
-from contacts_ui.services import related, writes
+from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
 from tests.conftest import install_client, no_sleep
 
@@ -269,9 +270,9 @@ def test_members_are_matched_on_any_word_of_their_name_or_their_email() -> None:
         _member("mem_2", "Noah", "Thompson", "noah@x.example"),
         _member("mem_3", "Élodie", "Dubois", "e.dubois@x.example"),
     ]
-    assert [m.id for m in related._member_matches(members, "dem")] == ["mem_1"]
-    assert [m.id for m in related._member_matches(members, "noah@")] == ["mem_2"]
-    assert [m.id for m in related._member_matches(members, "É")] == ["mem_3"]
+    assert [m.id for m in match_members(members, "dem")] == ["mem_1"]
+    assert [m.id for m in match_members(members, "noah@")] == ["mem_2"]
+    assert [m.id for m in match_members(members, "É")] == ["mem_3"]
 
 
 def test_dom_ids_are_safe_for_keys_with_dollars() -> None:

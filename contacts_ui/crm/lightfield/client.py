@@ -48,12 +48,12 @@ from contacts_ui.crm.lightfield.wire import (
     int_or_none,
     item_path,
     longest,
-    member_matches,
     outcome_of,
     parse,
     parse_page,
     should_retry,
 )
+from contacts_ui.crm.members import match_members
 from contacts_ui.crm.models import (
     AuthInfo,
     Definitions,
@@ -288,7 +288,7 @@ class LightfieldClient:
         """Return records whose name starts with ``text`` (members: filtered here, see below)."""
         if object_type == "member":
             # The API cannot filter members; there are few, so match the whole list here.
-            return member_matches(self.members(), text)[:limit]
+            return match_members(self.members(), text)[:limit]
         return self._by_name(object_type, "startsWith", text, limit)
 
     def find_related_by_name(self, object_type: str, name: str, *, limit: int = 2) -> list[Record]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 from urllib.parse import quote
 
@@ -46,7 +46,6 @@ __all__ = [
     "is_json_error",
     "item_path",
     "longest",
-    "member_matches",
     "outcome_of",
     "parse",
     "parse_page",
@@ -80,23 +79,6 @@ def longest(timeout: httpx.Timeout | float) -> float:
 
 def outcome_of(exc: httpx.RequestError) -> str:
     return "timeout" if isinstance(exc, httpx.TimeoutException) else "connection_error"
-
-
-def member_matches(members: Sequence[Record], typed: str) -> list[Record]:
-    """Return members whose name, any word of it, or email starts with ``typed``."""
-    wanted = typed.strip().casefold()
-    found = []
-    for member in members:
-        name = member.display_name.casefold()
-        emails = member.value("$email") or ""
-        email = str(emails[0] if isinstance(emails, list) and emails else emails).casefold()
-        if (
-            name.startswith(wanted)
-            or email.startswith(wanted)
-            or any(word.startswith(wanted) for word in name.split())
-        ):
-            found.append(member)
-    return found
 
 
 def default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
