@@ -33,6 +33,7 @@ test: install
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/backends.py
 	$(VENV)/bin/python bench/load.py
 
 sandbox: install
