@@ -56,6 +56,7 @@ def measure(views: int) -> dict[str, float]:
         return calls() - before, (time.process_time() - started) * 1000
 
     client.get("/contacts/")  # seeds the sandbox, signs the demo user in
+    related.settle()  # its names are fetched beside it: not to be counted with the cold view
     page = crm.list_contacts(limit=25)
     contact = f"/contacts/{page.data[0].id}/"
     clear()
