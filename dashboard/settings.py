@@ -123,14 +123,16 @@ if APP.REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, culling without listing the directory on every write.
+            "BACKEND": "contacts_ui.services.cache_backends.FileCache",
             "LOCATION": str(APP.CACHE_DIR),
             # Related-record names are many small entries: the default 300 would churn.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # This process's memory, holding objects rather than pickles (services/cache_backends.py).
+    "BACKEND": "contacts_ui.services.cache_backends.ObjectCache",
     "LOCATION": "contacts-local",
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }

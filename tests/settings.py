@@ -32,7 +32,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "contacts_ui.services.cache_backends.ObjectCache",
         "LOCATION": "contacts-local",
     },
 }
