@@ -95,7 +95,11 @@ def running(
 
 
 def tree_cpu_seconds(root: int) -> float:
-    """Return utime+stime of ``root`` and its children, read from /proc."""
+    """Return utime+stime of ``root`` and its children, read from /proc.
+
+    The root's cutime+cstime count too: they hold the CPU of children it has reaped (gunicorn
+    workers recycled after ``max_requests``), which would otherwise vanish from the sum.
+    """
     pids = [root]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -112,6 +116,8 @@ def tree_cpu_seconds(root: int) -> float:
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])
+        if pid == root:
+            total += int(fields[13]) + int(fields[14])
     return total / _CLOCK_TICKS
 
 

@@ -42,7 +42,9 @@ LOCAL_SECONDS: Final = 10
 LOCK_SECONDS: Final = 5
 # How long the others wait for the first asker's value before asking the CRM themselves.
 LOCK_WAIT_SECONDS: Final = 2.0
-LOCK_POLL_SECONDS: Final = 0.05
+# How often they look: a waiter gets the value at most this long after it lands (a CRM call
+# takes tens of milliseconds; each look is one shared-cache read).
+LOCK_POLL_SECONDS: Final = 0.01
 _MISSING: Final = object()
 
 _flights: SingleFlight[Any] = SingleFlight()
