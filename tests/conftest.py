@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import caches
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
+from contacts_ui.identity import signin
 from contacts_ui.services import backend as services
 from contacts_ui.services import related
 from sandbox.app import make_app
@@ -27,6 +28,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 def no_sleep(_seconds: float) -> None:
     """Stand in for time.sleep so no test ever waits."""
+
+
+@pytest.fixture(autouse=True)
+def _forget_signed_in_users() -> Iterator[None]:
+    """Each test's database starts afresh (rolled back): so must the sign-in memo of users."""
+    signin.forget_users()
+    yield
+    signin.forget_users()
 
 
 @pytest.fixture(scope="session")

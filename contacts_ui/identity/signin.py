@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from contacts_ui.identity.roles import role_for
+from contacts_ui.web.fragments import ExpiringLRU
 from dashboard.config import AuthMode
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,29 @@ DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 OIDC_GROUPS_SESSION_KEY = "oidc_groups"
 MAX_GROUPS = 200
+# Who signed in lately, by username, so that a page view does not ask the database who they
+# are (header and dev sign-in name the person on every request). Briefly: a user removed by
+# an admin is forgotten within this time.
+USER_MEMO_SECONDS = 30
+_users = ExpiringLRU(4096)
+
+
+def _remembered_user(username: str, load: Callable[[], Any]) -> Any:
+    """Return the user named ``username``, from this process's memo or ``load()``.
+
+    Each request gets its own copy, so what one request sets on its user stays with it.
+    """
+    now = time.time()
+    user = _users.get(username, now)
+    if user is None:
+        user = load()
+        _users.put(username, user, now + USER_MEMO_SECONDS)
+    return copy.copy(user)
+
+
+def forget_users() -> None:
+    """Forget the remembered users (tests, whose database rolls back under the memo)."""
+    _users.clear()
 
 
 def _header_meta_name(header: str) -> str:
@@ -60,8 +86,12 @@ def from_trusted_proxy(remote_addr: str | None) -> bool:
 def _user_for_email(email: str) -> Any:
     user_model = get_user_model()
     username = email.strip().lower()[:150]
-    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": username})
-    return user
+
+    def load() -> Any:
+        user, _ = user_model.objects.get_or_create(username=username, defaults={"email": username})
+        return user
+
+    return _remembered_user(username, load)
 
 
 class SignInMiddleware:
@@ -69,7 +99,6 @@ class SignInMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._demo_user_id: int | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         app = settings.DASHBOARD
@@ -128,14 +157,11 @@ class SignInMiddleware:
         return None
 
     def _demo_user(self) -> Any:
-        user_model = get_user_model()
-        if self._demo_user_id is not None:
-            user = user_model.objects.filter(pk=self._demo_user_id).first()
-            if user is not None:
-                return user
-        user, _ = user_model.objects.get_or_create(
-            username=DEMO_USERNAME,
-            defaults={"email": DEMO_EMAIL, "first_name": "Demo", "last_name": "User"},
-        )
-        self._demo_user_id = user.pk
-        return user
+        def load() -> Any:
+            user, _ = get_user_model().objects.get_or_create(
+                username=DEMO_USERNAME,
+                defaults={"email": DEMO_EMAIL, "first_name": "Demo", "last_name": "User"},
+            )
+            return user
+
+        return _remembered_user(DEMO_USERNAME, load)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from contacts_ui.crm.models import Definitions
 from contacts_ui.models import ListPreference
+from contacts_ui.services import shared_cache
 
 NAME_COLUMN = "$name"
 # Relationship and record-metadata columns get a prefix so they can never clash with a field key.
@@ -24,6 +25,10 @@ DEFAULT_COLUMNS = (
     f"{META_PREFIX}updatedAt",
 )
 MAX_COLUMNS = 12
+# A person's choice is read on every list view: it is kept in the shared cache (never only in
+# one process: a choice saved through one worker must show on the next page, whichever worker
+# serves it), written through on every save.
+CHOICE_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -64,13 +69,22 @@ def _pick(keys: Sequence[str], definitions: Definitions) -> list[Column]:
     return picked[:MAX_COLUMNS]
 
 
+def _choice_key(user: User) -> str:
+    return f"prefs:columns:{user.pk}"
+
+
 def chosen_keys(user: object) -> list[str] | None:
     """Return the column keys a person saved, or None if they never chose."""
     if not isinstance(user, User) or not user.is_authenticated:
         return None
-    # One column of one row by its unique key: no ordering, no model instance to build.
-    saved = ListPreference.objects.filter(user_id=user.pk).values_list("columns", flat=True)[:1]
-    return next((list(columns) for columns in saved), None)
+    cached: tuple[str, ...] | None = shared_cache.get(_choice_key(user), kind="prefs", local=False)
+    if cached is None:
+        # One column of one row by its unique key: no ordering, no model instance to build.
+        saved = ListPreference.objects.filter(user_id=user.pk).values_list("columns", flat=True)
+        cached = next((tuple(str(k) for k in columns) for columns in saved[:1]), ())
+        shared_cache.set(_choice_key(user), cached, CHOICE_CACHE_SECONDS, local=False)
+    # An empty choice is "never chose" (saving one keeps at least the valid columns).
+    return list(cached) or None
 
 
 def columns_for(user: object, definitions: Definitions) -> list[Column]:
@@ -85,9 +99,9 @@ def save_columns(user: object, keys: Sequence[str], definitions: Definitions) ->
     columns = _pick(keys, definitions)
     if not isinstance(user, User):  # nobody signed in: nothing to remember it for
         return columns
-    ListPreference.objects.update_or_create(
-        user=user, defaults={"columns": [column.key for column in columns]}
-    )
+    keys = [column.key for column in columns]
+    ListPreference.objects.update_or_create(user=user, defaults={"columns": keys})
+    shared_cache.set(_choice_key(user), tuple(keys), CHOICE_CACHE_SECONDS, local=False)
     return columns
 
 
@@ -96,3 +110,4 @@ def reset_columns(user: object) -> None:
     if not isinstance(user, User):
         return
     ListPreference.objects.filter(user=user).delete()
+    shared_cache.set(_choice_key(user), (), CHOICE_CACHE_SECONDS, local=False)

@@ -11,10 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import QueryDict
 
 from contacts_ui.listing.search import PAGE_PARAM
+from contacts_ui.services import shared_cache
 
 RESULTS_CACHE_SECONDS = 1800
 
@@ -45,16 +45,26 @@ def _key(user_id: object, state_key: str, page: int) -> str:
 def remember_page(
     user_id: object, state_key: str, page: int, last_page: int, rows: list[tuple[str, str]]
 ) -> None:
-    """Remember the ids and names a list page showed to this person."""
-    cache.set(_key(user_id, state_key, page), (last_page, rows), RESULTS_CACHE_SECONDS)
+    """Remember the ids and names a list page showed to this person.
+
+    The same page seen again is not written again: the read (usually answered by this
+    process's layer) costs less than the write (a pickle, and a file or a round trip).
+    """
+    key = _key(user_id, state_key, page)
+    value = (last_page, tuple(rows))
+    if shared_cache.get(key, kind="results") != value:
+        shared_cache.set(key, value, RESULTS_CACHE_SECONDS)
 
 
 def recall_page(
     user_id: object, state_key: str, page: int
 ) -> tuple[int, list[tuple[str, str]]] | None:
     """Return (last page, rows) of a remembered list page, or None."""
-    remembered: tuple[int, list[tuple[str, str]]] | None = cache.get(_key(user_id, state_key, page))
-    return remembered
+    remembered = shared_cache.get(_key(user_id, state_key, page), kind="results")
+    if remembered is None:
+        return None
+    last_page, rows = remembered
+    return last_page, list(rows)
 
 
 def split_from(from_query: str) -> tuple[str, int]:

@@ -13,16 +13,23 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts_ui.crm.errors import APIStatusError, CRMError
 from contacts_ui.models import AuditEntry
+from contacts_ui.services import shared_cache
+from contacts_ui.services.backend import cache_id
 
 logger = logging.getLogger(__name__)
 
 MAX_VALUE_CHARS = 2_000
+# A contact's history is read on every view of its page and changes only through ``record``,
+# which forgets it: kept in the shared cache (one process's write shows in every other's next
+# view). Entries pruned for age may show until this runs out.
+HISTORY_CACHE_SECONDS = 600
+HISTORY_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def record(
     """Store one write attempt; a failure to store it is logged, never shown as the write's."""
     status = error.status_code if isinstance(error, APIStatusError) else (None if error else 200)
     try:
-        return AuditEntry.objects.create(
+        entry = AuditEntry.objects.create(
             user=actor.user,
             username=actor.username[:254],
             groups=list(actor.groups),
@@ -102,6 +109,13 @@ def record(
     except DatabaseError:
         logger.exception("could not write the audit entry for %s %s", action, record_id)
         return None
+    if record_id:
+        # Now, for readers in this transaction, and again once the entry is committed: a page
+        # read in between would have cached the old history again.
+        key = _history_key(record_id)
+        shared_cache.delete(key)
+        transaction.on_commit(lambda: shared_cache.delete(key))
+    return entry
 
 
 def _error_code(error: CRMError | None) -> str:
@@ -111,9 +125,18 @@ def _error_code(error: CRMError | None) -> str:
     return str(code or type(error).__name__)[:100]
 
 
-def history(record_id: str, limit: int = 20) -> list[AuditEntry]:
-    """Return the latest audit entries of one record, newest first."""
-    return list(AuditEntry.objects.filter(record_id=record_id)[:limit])
+def _history_key(record_id: str) -> str:
+    return f"audit:history:{cache_id(record_id)}"
+
+
+def history(record_id: str) -> list[AuditEntry]:
+    """Return the latest audit entries of one record (``HISTORY_LIMIT``), newest first."""
+    key = _history_key(record_id)
+    entries: list[AuditEntry] | None = shared_cache.get(key, kind="history", local=False)
+    if entries is None:
+        entries = list(AuditEntry.objects.filter(record_id=record_id)[:HISTORY_LIMIT])
+        shared_cache.set(key, entries, HISTORY_CACHE_SECONDS, local=False)
+    return entries
 
 
 def prune(now: Any = None) -> int:
