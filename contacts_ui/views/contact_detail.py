@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -18,7 +22,7 @@ from contacts_ui.crm.errors import CRMError
 from contacts_ui.crm.models import Definitions, FieldDefinition, Record
 from contacts_ui.fields import DisplayContext, display_html, entry_for
 from contacts_ui.fields.display import format_phone, parse_datetime, relative_valid_until
-from contacts_ui.identity.roles import Role, require_role
+from contacts_ui.identity.roles import Role, request_role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.services import audit
 from contacts_ui.services import backend as services
@@ -33,7 +37,13 @@ from contacts_ui.views.common import (
     relationship_list_filter,
 )
 from contacts_ui.views.errors import crm_error_response
-from contacts_ui.web.fragments import FOREVER, ExpiringLRU, serial_for
+from contacts_ui.web.fragments import (
+    FOREVER,
+    ExpiringLRU,
+    render_fragment,
+    render_fragment_with_holes,
+    serial_for,
+)
 from contacts_ui.web.links import record_url
 
 # A ticked checkbox whose label holds one of these reads as a warning ("Do not contact: Yes").
@@ -129,12 +139,23 @@ def key_facts(record: Record, panels: list[relationships.Panel]) -> KeyFacts:
     )
 
 
+@dataclass(frozen=True)
+class DescribedFields:
+    """A contact's fields described for its page, and what they may be kept under."""
+
+    fields: list[DisplayField]
+    # Everything the description was drawn from (None: the record has no ``updatedAt``, so
+    # nothing tells one version from the next and nothing is kept).
+    key: Hashable | None
+    valid_until: float  # POSIX time: relative dates ("3 minutes ago") hold until then
+
+
 # Described fields of the contacts most recently shown by this process.
 DISPLAY_FIELDS_KEPT = 1024
 _kept_fields = ExpiringLRU(DISPLAY_FIELDS_KEPT)
 
 
-def _display_fields(record: Record, definitions: Definitions) -> list[DisplayField]:
+def _display_fields(record: Record, definitions: Definitions) -> DescribedFields:
     """List every field the definitions know, then any extra the record carries.
 
     Kept per process like the list's rows, and safe for the same reasons: the key holds the
@@ -144,7 +165,8 @@ def _display_fields(record: Record, definitions: Definitions) -> list[DisplayFie
     """
     context = display_context(compact=False)
     if record.updated_at_raw is None:
-        return _describe_fields(record, definitions, context)[0]
+        fields, valid_until = _describe_fields(record, definitions, context)
+        return DescribedFields(fields, None, valid_until)
     plan = (
         services.generation(),
         context.tz,
@@ -153,9 +175,10 @@ def _display_fields(record: Record, definitions: Definitions) -> list[DisplayFie
         tuple(definitions.field_definitions.items()),
     )
     key = (serial_for(plan), record.id, record.updated_at_raw)
-    kept: list[DisplayField] | None = _kept_fields.get(key, context.now.timestamp())
+    kept: DescribedFields | None = _kept_fields.get(key, context.now.timestamp())
     if kept is None:
-        kept, valid_until = _describe_fields(record, definitions, context)
+        fields, valid_until = _describe_fields(record, definitions, context)
+        kept = DescribedFields(fields, key, valid_until)
         _kept_fields.put(key, kept, valid_until)
     return kept
 
@@ -176,6 +199,61 @@ def _describe_fields(
     return [display_field(record, definitions, key) for key in keys], valid_until
 
 
+def _field_sections_html(described: DescribedFields, *, can_edit: bool) -> SafeString:
+    """Render the page's field sections, once per described version and per edit right."""
+
+    def context() -> dict[str, Any]:
+        fields = described.fields
+        return {
+            "can_edit": can_edit,
+            "field_sections": [
+                (heading, section_id, shown)
+                for heading, section_id, shown in (
+                    ("Fields", "system", [field for field in fields if field.system]),
+                    ("Custom fields", "custom", [field for field in fields if not field.system]),
+                )
+                if shown
+            ],
+        }
+
+    if described.key is None:
+        return render_to_string(FIELD_SECTIONS, context())
+    return render_fragment(
+        FIELD_SECTIONS,
+        context,
+        key=(described.key, can_edit),
+        now=time.time(),
+        valid_until=described.valid_until,
+    )
+
+
+FIELD_SECTIONS = "contacts/detail.html#field-sections"
+RELATIONSHIPS = "contacts/detail.html#relationships"
+
+
+def _relationships_html(
+    request: HttpRequest, panel: dict[str, Any], *, can_edit: bool
+) -> SafeString:
+    """Render the relationships panel, kept while what it shows holds.
+
+    Its forms carry this request's CSRF token and form key, filled into the kept HTML. A panel
+    that reports an outcome or keeps someone's half-done search is rendered afresh.
+    """
+    if panel["rel_outcome"] is not None or any(
+        p.state != relationships.PanelState(key=p.key) for p in panel["relationships"]
+    ):
+        return render_to_string(RELATIONSHIPS, {**panel, "can_edit": can_edit}, request=request)
+    shown = {name: value for name, value in panel.items() if name != "rel_form_key"}
+    return render_fragment_with_holes(
+        RELATIONSHIPS,
+        lambda: {**shown, "can_edit": can_edit},
+        # Everything drawn: each panel's items, names, links and choices (their repr holds every
+        # field), where the forms come back to, the edit right and the URL prefix.
+        key=(repr(shown["relationships"]), panel["from_query"], can_edit, get_script_prefix()),
+        holes={"csrf_token": get_token(request), "rel_form_key": panel["rel_form_key"]},
+    )
+
+
 @require_role(Role.VIEWER)
 def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     """Show every field of one contact, grouped, with its relationships by name."""
@@ -187,7 +265,7 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     except CRMError as exc:
         return crm_error_response(request, exc)
 
-    fields = _display_fields(record, definitions)
+    described = _display_fields(record, definitions)
     from_query = request.GET.get(FROM_PARAM, "")
     where = results.position(request.user.pk, from_query, record.id) if from_query else None
     refresh_params = QueryDict(mutable=True)
@@ -198,21 +276,16 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
     panel = relationships.panel_context(
         request, record, definitions, from_query=from_query, list_filter=relationship_list_filter
     )
+    can_edit = request_role(request) >= Role.EDITOR
     context = {
         "record": record,
         "name": record.display_name,
         # "Open in Lightfield" / "Open in HighLevel": whichever CRM the link leads to.
         "crm_label": contact_service.crm_label(),
         "facts": key_facts(record, panel["relationships"]),
-        "warnings": [field.label for field in fields if field.warning],
-        "field_sections": [
-            (heading, section_id, shown)
-            for heading, section_id, shown in (
-                ("Fields", "system", [field for field in fields if field.system]),
-                ("Custom fields", "custom", [field for field in fields if not field.system]),
-            )
-            if shown
-        ],
+        "warnings": [field.label for field in described.fields if field.warning],
+        "field_sections_html": _field_sections_html(described, can_edit=can_edit),
+        "relationships_html": _relationships_html(request, panel, can_edit=can_edit),
         **panel,
         "fetched_at": fetched_at,
         "fetched_seconds": max(0, int((timezone.now() - fetched_at).total_seconds())),

@@ -12,13 +12,15 @@ trip and an unpickle, and a miss only costs the rendering the page did before.
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 FOREVER = float("inf")
 
@@ -61,7 +63,8 @@ class ExpiringLRU:
         return len(self._entries)
 
 
-_fragments = ExpiringLRU(256)
+# Filter inputs and column pickers (a few per result set) and the contact pages' fields.
+_fragments = ExpiringLRU(2048)
 # Distinct plans (column sets, zones, locales, definitions) kept at once; a plan is small.
 MAX_PLANS = 256
 _plans: dict[Hashable, int] = {}
@@ -86,21 +89,61 @@ def serial_for(plan: Hashable) -> int:
 
 
 def render_fragment(
-    template_name: str, context: Mapping[str, Any] | Callable[[], Mapping[str, Any]], key: Hashable
+    template_name: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    key: Hashable,
+    *,
+    now: float = 0.0,
+    valid_until: float = FOREVER,
 ) -> SafeString:
     """Return a template (or ``template#partial``) rendered with ``context``, reused by ``key``.
 
     ``context`` may be a function, so that a hit does not even build it. The fragment is
     rendered without a request: it must not use context processors, CSRF tokens or the user.
+    A fragment that shows relative times passes ``valid_until`` (POSIX time) and the readers
+    their ``now``.
     """
     cache_key = (template_name, key)
-    html: SafeString | None = _fragments.get(cache_key)
+    html: SafeString | None = _fragments.get(cache_key, now)
     if html is None:
         values = context() if callable(context) else context
         # Django templates escape as they render and return a SafeString.
         html = render_to_string(template_name, dict(values))
-        _fragments.put(cache_key, html)
+        _fragments.put(cache_key, html, valid_until)
     return html
+
+
+# Marks a kept fragment leaves where each request's own values go (a CSRF token, a form key).
+# Letters and digits only, so escaping leaves them as they are; random per process, so no CRM
+# value can contain one.
+_HOLE_MARK = f"hole{secrets.token_hex(12)}"
+
+
+def _hole(name: str) -> str:
+    return f"{_HOLE_MARK}{name}x"
+
+
+def render_fragment_with_holes(
+    template_name: str,
+    context: Callable[[], Mapping[str, Any]],
+    key: Hashable,
+    holes: Mapping[str, str],
+) -> SafeString:
+    """Like ``render_fragment``, for fragments that show a few values of their own request.
+
+    The context variables named in ``holes`` are rendered as marks, kept so, and replaced by
+    this request's values (escaped, as the template would) on the way out. A hole must be a
+    plain ``{{ name }}`` (or ``{% csrf_token %}`` for ``csrf_token``) in the template, never
+    an argument of a filter or a condition.
+    """
+
+    def marked() -> Mapping[str, Any]:
+        return {**context(), **{name: _hole(name) for name in holes}}
+
+    html = str(render_fragment(template_name, marked, (key, tuple(sorted(holes)))))
+    for name, value in holes.items():
+        html = html.replace(_hole(name), str(conditional_escape(value)))
+    return mark_safe(html)  # noqa: S308 - rendered (escaped) by the template, values escaped
 
 
 def clear() -> None:
