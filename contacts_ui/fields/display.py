@@ -218,6 +218,19 @@ def _select_text(value: Any, definition: FieldDefinition | None) -> str:
 
 def format_phone(number: str) -> str:
     """Format an E.164 number (extension kept) for reading; leave anything else as it is."""
+    # Parsing costs tens of microseconds and the same numbers come back page after page.
+    return _format_phone(number) if len(number) <= MAX_REMEMBERED_PHONE else _parse_phone(number)
+
+
+MAX_REMEMBERED_PHONE = 64
+
+
+@lru_cache(maxsize=4096)
+def _format_phone(number: str) -> str:
+    return _parse_phone(number)
+
+
+def _parse_phone(number: str) -> str:
     try:
         parsed = phonenumbers.parse(number.replace(";ext=", " ext. "), None)
     except phonenumbers.NumberParseException:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.urls.converters import get_converters
 from django.utils.http import RFC3986_SUBDELIMS
 
@@ -20,6 +22,13 @@ def record_url(name: str, *args: str) -> str | None:
     The CRM's ids are opaque: one with a "/" (or spelled "." or "..") has no URL of ours, and
     the record is then shown without a link rather than failing the page.
     """
+    # A page links the same few records again and again (a contact page: its panels, its
+    # fields' editors): reverse() once per URL, prefix and URL configuration.
+    return _reversed(get_script_prefix(), settings.ROOT_URLCONF, name, args)
+
+
+@lru_cache(maxsize=8192)
+def _reversed(_prefix: str, _urlconf: str, name: str, args: tuple[str, ...]) -> str | None:
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
