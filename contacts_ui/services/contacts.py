@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Final
@@ -32,6 +33,10 @@ SEARCH_CACHE_SECONDS = 60
 # Long enough to fold a burst of identical list requests into one, short enough that a change
 # made in the CRM itself shows on the next click.
 LIST_SHARE_SECONDS: Final = 2
+# Each answer is kept up to half as long again, at random: pages first seen together (a team
+# starting its day, a deploy) would otherwise all expire together and ask the CRM at once,
+# a burst the shared rate budget would have to queue.
+LIST_SHARE_JITTER: Final = 0.5
 # How many addresses one duplicate check looks up, and how many matches it keeps per address.
 MAX_DUPLICATE_EMAILS = 3
 MAX_MATCHES = 3
@@ -134,7 +139,7 @@ def _shared_page(
         lambda: get_crm().list_contacts(
             limit=limit, offset=offset, filters=filters, search=search, sort=sort
         ),
-        LIST_SHARE_SECONDS,
+        LIST_SHARE_SECONDS * (1 + random.uniform(0, LIST_SHARE_JITTER)),
         kind="list",
     )
 

@@ -49,3 +49,15 @@ def id_list(ids: object) -> list[str]:
     if isinstance(ids, list | tuple):
         return [str(item) for item in ids]
     return [str(ids)]
+
+
+@register.filter(is_safe=True)
+def grouped(value: object) -> object:
+    """Write a count with thousands separators ("2,143"), as the list's pages and totals read.
+
+    The dashboard speaks English (LANGUAGE_CODE en-us): this is what ``intcomma`` printed,
+    without its locale machinery on each of the dozen numbers a list page shows.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
