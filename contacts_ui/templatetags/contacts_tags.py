@@ -10,10 +10,14 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.defaulttags import URLNode
+from django.template.defaulttags import url as django_url
 from django.templatetags.static import StaticNode
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape
 
 from contacts_ui.listing.search import OPERATOR_WORDS
-from contacts_ui.web.links import record_url
+from contacts_ui.web.links import record_url, reversed_url
 
 register = template.Library()
 
@@ -40,6 +44,38 @@ def _static_url(path: str, _static_url_setting: str | None) -> str:
 def _forget_static_urls(*, setting: str, **_kwargs: Any) -> None:
     if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS"}:
         _static_url.cache_clear()
+
+
+class RememberedURLNode(URLNode):
+    """Django's ``{% url %}``, reversing each distinct URL once per process (``reversed_url``)."""
+
+    def render(self, context: template.Context) -> str:
+        args = tuple(arg.resolve(context) for arg in self.args)
+        kwargs = tuple(sorted((k, v.resolve(context)) for k, v in self.kwargs.items()))
+        view_name = self.view_name.resolve(context)
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", None)
+        if current_app is None:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        url = ""
+        try:
+            url = reversed_url(view_name, args, kwargs, current_app)
+        except TypeError:  # an unhashable argument: reverse it the usual way
+            return str(super().render(context))
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return str(conditional_escape(url)) if context.autoescape else url
+
+
+@register.tag("url")
+def url(parser: template.base.Parser, token: template.base.Token) -> URLNode:
+    """Return an absolute path to a view (see ``RememberedURLNode``); Django's syntax."""
+    node = django_url(parser, token)
+    return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
 @register.tag("static")

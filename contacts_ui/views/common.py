@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from contacts_ui.fields import DisplayContext
 from contacts_ui.listing.search import FILTER_PREFIX
+from contacts_ui.web.links import reversed_url
 
 FROM_PARAM = "from"
 # Set by a successful create/edit, read once by the contact page (to tell an embedding portal).
@@ -25,7 +25,7 @@ def list_url(querystring: str, base: str | None = None) -> str:
 
     ``base``: the list's URL reversed once already (a page that links the list many times).
     """
-    base = base if base is not None else reverse("contacts:list")
+    base = base if base is not None else reversed_url("contacts:list")
     return f"{base}?{querystring}" if querystring else base
 
 

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -55,7 +54,7 @@ from contacts_ui.views.common import (
 )
 from contacts_ui.views.errors import crm_error_response
 from contacts_ui.web.fragments import render_fragment
-from contacts_ui.web.links import record_url, record_urls
+from contacts_ui.web.links import record_url, record_urls, reversed_url
 
 NAMES_PARAM = "r"
 # A page holds at most 25 rows times a few relationship columns; more is not a page of ours.
@@ -159,7 +158,7 @@ def _names_url(pending: list[related.RelatedName]) -> str | None:
     if not pending:
         return None
     params = urlencode([(NAMES_PARAM, f"{n.object_type}:{n.id}") for n in pending])
-    return f"{reverse('contacts:names')}?{params}"
+    return f"{reversed_url('contacts:names')}?{params}"
 
 
 def _fetch_page(query: ListQuery, number: int, page_size: int) -> Page:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.urls.converters import get_converters
 from django.utils.http import RFC3986_SUBDELIMS
 
@@ -22,17 +22,39 @@ def record_url(name: str, *args: str) -> str | None:
     The CRM's ids are opaque: one with a "/" (or spelled "." or "..") has no URL of ours, and
     the record is then shown without a link rather than failing the page.
     """
-    # A page links the same few records again and again (a contact page: its panels, its
-    # fields' editors): reverse() once per URL, prefix and URL configuration.
-    return _reversed(get_script_prefix(), settings.ROOT_URLCONF, name, args)
+    try:
+        return reversed_url(name, args)
+    except NoReverseMatch:
+        return None
+
+
+def reversed_url(
+    name: str,
+    args: tuple[object, ...] = (),
+    kwargs: tuple[tuple[str, object], ...] = (),
+    current_app: str | None = None,
+) -> str:
+    """Return ``reverse(name, ...)``, worked out once per URL, prefix and URL configuration.
+
+    A page links the same few views and records again and again (a contact page: its panels
+    and its fields' editors; every page: the list, the new-contact form). Raises
+    ``NoReverseMatch`` like reverse(); arguments must be hashable (strings, numbers).
+    """
+    return _reversed(
+        get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name, args, kwargs, current_app
+    )
 
 
 @lru_cache(maxsize=8192)
-def _reversed(_prefix: str, _urlconf: str, name: str, args: tuple[str, ...]) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def _reversed(
+    _prefix: str,
+    _urlconf: object,
+    name: str,
+    args: tuple[object, ...],
+    kwargs: tuple[tuple[str, object], ...],
+    current_app: str | None,
+) -> str:
+    return reverse(name, args=args, kwargs=dict(kwargs) or None, current_app=current_app)
 
 
 def record_urls(name: str) -> Callable[[str], str | None]:
@@ -44,7 +66,7 @@ def record_urls(name: str) -> Callable[[str], str | None]:
     """
     converter = get_converters()["record_id"]
     pattern = re.compile(converter.regex)
-    head, _, tail = reverse(name, args=[_PLACEHOLDER]).rpartition(_PLACEHOLDER)
+    head, _, tail = reversed_url(name, (_PLACEHOLDER,)).rpartition(_PLACEHOLDER)
 
     def url(record_id: str) -> str | None:
         try:
