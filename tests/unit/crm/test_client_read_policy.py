@@ -9,8 +9,8 @@ import pytest
 import respx
 
 from contacts_ui.crm import APITimeoutError, InternalServerError, LightfieldClient, Record
+from contacts_ui.crm.calls import READ_DEADLINE, READ_TIMEOUT
 from contacts_ui.crm.context import using_request_id
-from contacts_ui.crm.lightfield.constants import READ_DEADLINE, READ_TIMEOUT
 
 from .conftest import record_payload
 
