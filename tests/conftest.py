@@ -30,6 +30,19 @@ def no_sleep(_seconds: float) -> None:
     """Stand in for time.sleep so no test ever waits."""
 
 
+class FakeClock:
+    """Stand in for time.monotonic and time.sleep: time moves only when slept or told to."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture(autouse=True)
 def _forget_signed_in_users() -> Iterator[None]:
     """Each test's database starts afresh (rolled back): so must the sign-in memo of users."""

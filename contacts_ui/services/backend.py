@@ -125,6 +125,7 @@ def _highlevel(app_settings: AppSettings) -> CRM:
         location_id=location_id,
         base_url=app_settings.HIGHLEVEL_BASE_URL,
         budget=budget,
+        observer=upstream_observer(CRMBackend.HIGHLEVEL.value),
     )
 
 
@@ -150,6 +151,7 @@ def _highlevel_sandbox(app_settings: AppSettings) -> CRM:
         location_id=config.location_id,
         base_url=SANDBOX_BASE_URL,
         wsgi_app=make_app(config),
+        observer=upstream_observer(CRMBackend.HIGHLEVEL_SANDBOX.value),
     )
 
 

@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
+from prometheus_client import REGISTRY
 
+from contacts_ui.crm.context import using_request_id
 from dashboard.config import AppSettings, AuthMode, ConfigError, CRMBackend, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,6 +110,53 @@ def test_the_highlevel_sandbox_backend_embeds_the_sandbox_in_process(
         assert (tmp_path / "var" / "highlevel.sqlite3").exists()
     finally:
         crm.close()
+
+
+def _upstream_calls(backend: str, category: str, status: str) -> float:
+    labels = {"backend": backend, "category": category, "status": status}
+    return REGISTRY.get_sample_value("dashboard_crm_calls_total", labels) or 0.0
+
+
+def test_the_highlevel_backend_reports_its_calls_to_the_metrics_with_the_request_id(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from contacts_ui.services.backend import build_crm
+
+    env.setenv("CRM_BACKEND", "highlevel")
+    env.setenv("HIGHLEVEL_TOKEN", "pit-real")
+    env.setenv("HIGHLEVEL_LOCATION_ID", "loc123")
+    env.setenv("HIGHLEVEL_BASE_URL", "https://highlevel.example.test")
+    env.setenv("TRUSTED_PROXIES", "10.0.0.5/32")
+    env.setenv("BUDGET_DIR", str(tmp_path / "budget"))
+    before = _upstream_calls("highlevel", "read", "200")
+    crm = build_crm(load_settings())
+    try:
+        with respx.mock(base_url="https://highlevel.example.test") as highlevel:
+            route = highlevel.get("/locations/loc123").mock(
+                return_value=httpx.Response(200, json={"location": {"id": "loc123"}})
+            )
+            with using_request_id("req-0123456789"):
+                crm.validate_auth()
+    finally:
+        crm.close()
+    assert _upstream_calls("highlevel", "read", "200") == before + 1
+    assert route.calls[0].request.headers["X-Request-Id"] == "req-0123456789"
+
+
+def test_the_highlevel_sandbox_backend_reports_its_calls_to_the_metrics(
+    env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from contacts_ui.services.backend import build_crm
+
+    env.setenv("CRM_BACKEND", "highlevel-sandbox")
+    env.setenv("HIGHLEVEL_SANDBOX_DB_PATH", str(tmp_path / "var" / "highlevel.sqlite3"))
+    before = _upstream_calls("highlevel-sandbox", "search", "200")
+    crm = build_crm(load_settings())
+    try:
+        crm.list_contacts(limit=1)
+    finally:
+        crm.close()
+    assert _upstream_calls("highlevel-sandbox", "search", "200") == before + 1
 
 
 def test_dev_sign_in_is_refused_in_front_of_the_real_crm(env: pytest.MonkeyPatch) -> None:

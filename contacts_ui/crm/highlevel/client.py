@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from contacts_ui.crm.budget import Budget
+from contacts_ui.crm.calls import READ_DEADLINE, READ_MAX_RETRIES, READ_TIMEOUT, CallObserver
 from contacts_ui.crm.errors import CRMResponseError, ResultWindowError
 from contacts_ui.crm.highlevel.constants import (
     CUSTOM_FIELD_VALUE_KEY,
@@ -85,7 +86,20 @@ class HighLevelClient:
         custom_value_key: str = CUSTOM_FIELD_VALUE_KEY,
         company_name_writable: bool = False,
         user_agent: str | None = None,
+        read_timeout: httpx.Timeout | float | None = READ_TIMEOUT,
+        read_retries: int | None = READ_MAX_RETRIES,
+        read_deadline: float | None = READ_DEADLINE,
+        monotonic: Callable[[], float] = time.monotonic,
+        observer: CallObserver | None = None,
     ) -> None:
+        """Configure the client for one location.
+
+        ``timeout`` and ``max_retries`` govern writes (and reads when the read policy is off);
+        ``read_timeout``, ``read_retries`` and ``read_deadline`` bound what a read (a GET or a
+        search) may cost the person waiting on it (None: same as writes / no deadline).
+        ``observer`` is told about every attempt (metrics). ``clock`` times the caches;
+        ``monotonic`` the read deadline.
+        """
         if not location_id:
             raise ValueError("HighLevel needs a location id.")
         self._location_id = location_id
@@ -103,6 +117,11 @@ class HighLevelClient:
             random=random,
             budget=budget,
             user_agent=user_agent,
+            read_timeout=read_timeout,
+            read_retries=read_retries,
+            read_deadline=read_deadline,
+            monotonic=monotonic,
+            observer=observer,
         )
         self._definitions: Cached[tuple[Definitions, dict[str, CustomField]]] = Cached(
             LOOKUP_CACHE_SECONDS * 5, clock

@@ -11,7 +11,9 @@ DEFAULT_BASE_URL: Final = "https://services.leadconnectorhq.com"
 API_VERSION: Final = "2021-07-28"
 USER_AGENT: Final = "contacts-dashboard/0.1.0"
 
-# A person is waiting on every call: fail fast and let the page offer a retry.
+# Writes: a save may take the CRM a while, and giving up early only to retry (or look up) a
+# create costs the person more than waiting. Reads (GETs and search) follow the shorter read
+# policy every client shares: contacts_ui/crm/calls.py.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
 DEFAULT_LIMITS: Final = httpx.Limits(
     max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0

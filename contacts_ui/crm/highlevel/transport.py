@@ -4,6 +4,11 @@ Retries follow what is safe on HighLevel, which has no idempotency keys (HIGHLEV
 a 429 was refused before any work, so anything may be sent again; connection errors and 5xx
 are retried only for calls whose repetition changes nothing (reads, search, PUT, tag and
 follower sets). A create is never re-sent here: the client checks whether it landed first.
+
+Reads (GETs, and ``POST /contacts/search``, which a person waits on like any read) follow the
+read policy every client shares (``crm/calls.py``): short attempts, one retry, ~3 s in all.
+Every call carries the page's request id (``X-Request-Id``), and every attempt is told to the
+``observer`` (metrics), as Lightfield's are.
 """
 
 from __future__ import annotations
@@ -21,6 +26,16 @@ import httpx
 from pydantic import SecretStr
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
+from contacts_ui.crm.calls import (
+    READ_DEADLINE,
+    READ_MAX_RETRIES,
+    READ_TIMEOUT,
+    CallObserver,
+    Deadline,
+    observe,
+    outcome_of,
+)
+from contacts_ui.crm.context import current_request_id
 from contacts_ui.crm.errors import (
     APIConnectionError,
     APIStatusError,
@@ -44,6 +59,7 @@ __all__ = [
     "ErrorContext",
     "HighLevelTransport",
     "category_for",
+    "is_read",
     "parse_json",
     "path_segment",
 ]
@@ -71,6 +87,11 @@ def category_for(method: str, path: str) -> Category:
     return Category.READ if method.upper() in {"GET", "HEAD"} else Category.WRITE
 
 
+def is_read(category: Category) -> bool:
+    """Tell whether a call of ``category`` is a read a person waits on (search included)."""
+    return category is not Category.WRITE
+
+
 class HighLevelTransport:
     """Send requests to HighLevel with its headers, pacing and retry rules."""
 
@@ -89,9 +110,27 @@ class HighLevelTransport:
         clock: Callable[[], float] = time.time,
         budget: Budget | None = None,
         user_agent: str | None = None,
+        read_timeout: httpx.Timeout | float | None = READ_TIMEOUT,
+        read_retries: int | None = READ_MAX_RETRIES,
+        read_deadline: float | None = READ_DEADLINE,
+        monotonic: Callable[[], float] = time.monotonic,
+        observer: CallObserver | None = None,
     ) -> None:
+        """Configure the transport.
+
+        ``timeout`` and ``max_retries`` govern writes (and reads when the read policy is off);
+        ``read_timeout``, ``read_retries`` and ``read_deadline`` bound what a read may cost the
+        person waiting on it (None: same as writes / no deadline). ``observer`` is told about
+        every attempt (metrics).
+        """
         self._token = SecretStr(token)
         self.max_retries = max(0, max_retries)
+        self._timeout = timeout
+        self._read_timeout = read_timeout if read_timeout is not None else timeout
+        self._read_retries = self.max_retries if read_retries is None else max(0, read_retries)
+        self._read_deadline = read_deadline
+        self._monotonic = monotonic
+        self._observer = observer
         self._max_retry_after = max_retry_after
         self._sleep = sleep
         self._random = random
@@ -131,7 +170,8 @@ class HighLevelTransport:
         """Send one call and return its successful response, or raise a ``CRMError``.
 
         ``repeatable=False`` (a create) retries only 429s; a lost answer is raised as
-        ``APIConnectionError``/``APITimeoutError``/5xx for the caller to check.
+        ``APIConnectionError``/``APITimeoutError``/5xx for the caller to check. Reads get the
+        read policy: short attempts, fewer retries, and a deadline a retry must fit in.
         """
         headers = {
             "Authorization": f"Bearer {self._token.get_secret_value()}",
@@ -139,35 +179,46 @@ class HighLevelTransport:
             "Accept": "application/json",
             "User-Agent": self._user_agent,
         }
+        request_id = current_request_id()
+        if request_id:
+            headers["X-Request-Id"] = request_id
         if json is not None:
             headers["Content-Type"] = "application/json"
         category = category_for(method, path)
+        reading = is_read(category)
         # Search is a POST but a person is waiting on it like on any read.
-        priority = current_priority("GET" if category is Category.SEARCH else method)
-        for attempt in range(self.max_retries + 1):
-            retries_left = attempt < self.max_retries
+        priority = current_priority("GET" if reading else method)
+        max_retries = self._read_retries if reading else self.max_retries
+        deadline = Deadline(self._read_deadline if reading else None, self._monotonic)
+        timeout = self._read_timeout if reading else self._timeout
+        for attempt in range(max_retries + 1):
+            retries_left = attempt < max_retries
             if self._budget is not None:
                 self._budget.acquire(category, priority)
             with self._lock:
                 self.request_count += 1
+            attempt_timeout = deadline.timeout_for(attempt, timeout)
             started = time.perf_counter()
             try:
                 # httpx.Client.request sends a JSON body on DELETE too (tags/followers need it).
                 response = self._http.request(
-                    method, path, params=params, json=json, headers=headers
+                    method, path, params=params, json=json, headers=headers, timeout=attempt_timeout
                 )
             except httpx.TransportError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
-                if retries_left and repeatable:
-                    self._sleep(self._backoff(attempt))
+                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                self._observe(category, outcome_of(exc), started)
+                delay = self._backoff(attempt)
+                if retries_left and repeatable and deadline.fits(delay):
+                    self._sleep(delay)
                     continue
                 raise _connection_error(exc, method, path) from exc
             except httpx.RequestError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, logging.WARNING)
+                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                self._observe(category, outcome_of(exc), started)
                 raise _connection_error(exc, method, path) from exc
 
-            level = logging.INFO if response.status_code < 500 else logging.WARNING
-            self._log(method, path, response.status_code, started, attempt, level)
+            self._log(method, path, response.status_code, started, attempt, max_retries)
+            self._observe(category, str(response.status_code), started)
             self._remember_rate_limit(response.headers)
             if self._budget is not None:
                 self._budget.observe(category, response.headers)
@@ -185,8 +236,14 @@ class HighLevelTransport:
             if error.retry_after is not None and error.retry_after > self._max_retry_after:
                 raise error
             delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            if not deadline.fits(delay):
+                # The read's deadline would pass before the retry could answer: say so now.
+                raise error
             self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    def _observe(self, category: Category, outcome: str, started: float) -> None:
+        observe(self._observer, category.value, outcome, time.perf_counter() - started, logger)
 
     def _error(self, response: httpx.Response, context: ErrorContext) -> APIStatusError:
         error = highlevel_status_error(
@@ -216,9 +273,16 @@ class HighLevelTransport:
             self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
 
     def _log(
-        self, method: str, path: str, outcome: int | str, started: float, attempt: int, level: int
+        self,
+        method: str,
+        path: str,
+        outcome: int | str,
+        started: float,
+        attempt: int,
+        max_retries: int,
     ) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
+        level = logging.INFO if isinstance(outcome, int) and outcome < 500 else logging.WARNING
         logger.log(
             level,
             "%s %s -> %s in %.0f ms (attempt %d/%d)",
@@ -227,7 +291,7 @@ class HighLevelTransport:
             outcome,
             elapsed_ms,
             attempt + 1,
-            self.max_retries + 1,
+            max_retries + 1,
         )
 
 

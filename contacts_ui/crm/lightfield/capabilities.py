@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -22,9 +21,6 @@ from contacts_ui.crm.port import Capabilities, RateCategory
 __all__ = ["CAPABILITIES", "COLLECTIONS", "category_for"]
 
 logger = logging.getLogger(LOGGER_NAME)
-
-# (category, outcome, seconds): outcome is the HTTP status, or "timeout" / "connection_error".
-CallObserver = Callable[[str, str, float], None]
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 

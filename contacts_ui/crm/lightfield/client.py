@@ -15,6 +15,15 @@ import httpx
 from pydantic import BaseModel, SecretStr
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
+from contacts_ui.crm.calls import (
+    READ_DEADLINE,
+    READ_MAX_RETRIES,
+    READ_TIMEOUT,
+    CallObserver,
+    Deadline,
+    observe,
+    outcome_of,
+)
 from contacts_ui.crm.coalesce import SingleFlight
 from contacts_ui.crm.context import current_request_id
 from contacts_ui.crm.errors import (
@@ -31,14 +40,10 @@ from contacts_ui.crm.lightfield.constants import (
     MAX_RETRY_AFTER,
     MAX_RETRY_DELAY,
     PAGE_SIZE_MAX,
-    READ_DEADLINE,
-    READ_MAX_RETRIES,
-    READ_TIMEOUT,
     USER_AGENT,
 )
 from contacts_ui.crm.lightfield.wire import (
     MAX_MEMBER_PAGES,
-    MIN_ATTEMPT_SECONDS,
     SEEN_RECORDS,
     SeenRecords,
     check_idempotency_key,
@@ -47,8 +52,6 @@ from contacts_ui.crm.lightfield.wire import (
     float_or_none,
     int_or_none,
     item_path,
-    longest,
-    outcome_of,
     parse,
     parse_page,
     should_retry,
@@ -65,12 +68,9 @@ from contacts_ui.crm.models import (
 )
 from contacts_ui.crm.port import Sort
 
-__all__ = ["CallObserver", "LightfieldClient", "category_for"]
+__all__ = ["LightfieldClient", "category_for"]
 
 logger = logging.getLogger(LOGGER_NAME)
-
-# (category, outcome, seconds): outcome is the HTTP status, or "timeout" / "connection_error".
-CallObserver = Callable[[str, str, float], None]
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
@@ -405,9 +405,8 @@ class LightfieldClient:
         category = category_for(method, path)
         reading = method == "GET"
         max_retries = self._read_retries if reading else self._max_retries
-        deadline = self._read_deadline if reading else None
+        deadline = Deadline(self._read_deadline if reading else None, self._monotonic)
         timeout = self._read_timeout if reading else self._timeout
-        started_all = self._monotonic()
         for attempt in range(max_retries + 1):
             retries_left = attempt < max_retries
             if self._budget is not None:
@@ -416,11 +415,7 @@ class LightfieldClient:
             with self._lock:
                 self._request_count += 1
             headers["X-Stainless-Retry-Count"] = str(attempt)
-            attempt_timeout = timeout
-            if deadline is not None and attempt > 0:
-                # The retry gets what is left of the read's deadline, never a fresh full timeout.
-                left = max(0.1, deadline - (self._monotonic() - started_all))
-                attempt_timeout = httpx.Timeout(min(left, longest(timeout)))
+            attempt_timeout = deadline.timeout_for(attempt, timeout)
             started = time.perf_counter()
             try:
                 response = self._http.request(
@@ -430,7 +425,7 @@ class LightfieldClient:
                 self._log(method, path, type(exc).__name__, started, attempt, max_retries)
                 self._observe(category, outcome_of(exc), started)
                 delay = self._backoff(attempt)
-                if retries_left and self._fits(deadline, started_all, delay):
+                if retries_left and deadline.fits(delay):
                     self._sleep(delay)
                     continue
                 raise connection_error(exc, method, path) from exc
@@ -465,26 +460,13 @@ class LightfieldClient:
                 # "try again in N seconds" instead.
                 raise error
             delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
-            if not self._fits(deadline, started_all, delay):
+            if not deadline.fits(delay):
                 raise error
             self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def _fits(self, deadline: float | None, started: float, delay: float) -> bool:
-        """Tell whether a retry after ``delay`` still leaves time for an answer by ``deadline``."""
-        if deadline is None:
-            return True
-        # Leave at least a short attempt's worth after the sleep, else the retry is pointless.
-        return self._monotonic() - started + delay + MIN_ATTEMPT_SECONDS <= deadline
-
     def _observe(self, category: Category, outcome: str, started: float) -> None:
-        if self._observer is None:
-            return
-        try:
-            self._observer(category.value, outcome, time.perf_counter() - started)
-        except Exception:
-            # Metrics must never fail a CRM call.
-            logger.exception("CRM call observer failed")
+        observe(self._observer, category.value, outcome, time.perf_counter() - started, logger)
 
     def _backoff(self, attempt: int) -> float:
         """Return the delay before retry number ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""

@@ -14,12 +14,7 @@ USER_AGENT: Final = "contacts-dashboard/0.1.0"
 # person more than waiting; still far from SDK-style minute-long timeouts.
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
 
-# Reads: a person is waiting on the page, so a hung CRM call must cost them at most ~3 s in
-# all — one attempt, one retry, then the banner. A healthy Lightfield answers in well under
-# a second; an attempt that has not answered in 1.2 s is more likely hung than slow.
-READ_TIMEOUT: Final = httpx.Timeout(connect=1.0, read=1.2, write=1.2, pool=1.0)
-READ_MAX_RETRIES: Final = 1
-READ_DEADLINE: Final = 3.0
+# Reads follow the read policy every CRM client shares: contacts_ui/crm/calls.py.
 
 # Sized for one web process serving a handful of threads; Lightfield allows 25 req/s per org.
 DEFAULT_LIMITS: Final = httpx.Limits(

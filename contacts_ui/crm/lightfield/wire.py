@@ -23,7 +23,6 @@ from contacts_ui.crm.lightfield.constants import (
     DEFAULT_LIMITS,
     IDEMPOTENCY_KEY_MAX,
     LOGGER_NAME,
-    READ_DEADLINE,
 )
 from contacts_ui.crm.models import (
     Page,
@@ -33,7 +32,6 @@ from contacts_ui.crm.safety import scrub
 
 __all__ = [
     "MAX_MEMBER_PAGES",
-    "MIN_ATTEMPT_SECONDS",
     "SEEN_RECORDS",
     "SeenRecords",
     "check_idempotency_key",
@@ -45,8 +43,6 @@ __all__ = [
     "int_or_none",
     "is_json_error",
     "item_path",
-    "longest",
-    "outcome_of",
     "parse",
     "parse_page",
     "should_retry",
@@ -57,28 +53,9 @@ logger = logging.getLogger(LOGGER_NAME)
 # Stainless policy: these may succeed on a second try; everything else is the caller's problem.
 _RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
-# (category, outcome, seconds): outcome is the HTTP status, or "timeout" / "connection_error".
-CallObserver = Callable[[str, str, float], None]
-
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
-# Stainless policy: these may succeed on a second try; everything else is the caller's problem.
-
 MAX_MEMBER_PAGES: Final = 40
-# The shortest attempt worth making inside a read's deadline.
-MIN_ATTEMPT_SECONDS: Final = 0.3
-
-
-def longest(timeout: httpx.Timeout | float) -> float:
-    """Return the longest single phase of a timeout (for capping a retry's timeout)."""
-    if isinstance(timeout, httpx.Timeout):
-        phases = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
-        return max(phases, default=READ_DEADLINE)
-    return float(timeout)
-
-
-def outcome_of(exc: httpx.RequestError) -> str:
-    return "timeout" if isinstance(exc, httpx.TimeoutException) else "connection_error"
 
 
 def default_transport(wsgi_app: Callable[..., Any] | None) -> httpx.BaseTransport:
