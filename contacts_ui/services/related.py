@@ -362,3 +362,14 @@ def search(object_type: str, typed: str, *, limit: int) -> list[Record]:
         # The person is about to pick one of these: its name is then known without a lookup.
         remember(record, object_type)
     return records
+
+
+def find_by_name(object_type: str, name: str, *, limit: int = 2) -> list[Record]:
+    """Return up to ``limit`` records of ``object_type`` called exactly ``name``.
+
+    Members come from the cached member list (their name, any case). Raises CRMError.
+    """
+    if object_type == "member":
+        wanted = name.strip().casefold()
+        return [m for m in members() if m.display_name.casefold() == wanted][:limit]
+    return get_crm().find_related_by_name(object_type, name, limit=limit)

@@ -113,3 +113,32 @@ def test_an_edit_in_place_sends_only_that_field(client: Client, backend: Backend
 
     assert "Changed in place" in response.content.decode()
     assert backend.sent_changes() == [{backend.wire_key: "Changed in place"}]
+
+
+def _new_contact(client: Client) -> dict[str, list[str]]:
+    data = open_form(client, "/contacts/new/")
+    data["fields.$name_firstName"] = ["Ada"]
+    data["fields.$name_lastName"] = ["Owned"]
+    data["fields.$email"] = ["ada.owned@example.com"]
+    return data
+
+
+def test_the_new_contact_form_offers_the_relationships_the_crm_has(
+    client: Client, backend: Backend
+) -> None:
+    html = client.get("/contacts/new/").content.decode()
+    relationships = get_crm().definitions("contacts").relationship_definitions
+    assert ('id="pick-account"' in html) is ("$account" in relationships)
+    assert 'id="pick-owner"' in html  # Lightfield's $owner, HighLevel's assignedTo
+
+
+def test_a_new_contact_without_an_owner_is_sent_without_one(
+    client: Client, backend: Backend
+) -> None:
+    data = _new_contact(client)
+    assert data["relationships.$owner"] == [""]  # the demo user is no member
+
+    response = client.post("/contacts/new/", data)
+
+    assert response.status_code == 302
+    assert get_crm().get_contact(response["Location"].split("/")[2]).related_ids("$owner") == ()

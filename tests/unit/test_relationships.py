@@ -275,6 +275,75 @@ def test_members_are_matched_on_any_word_of_their_name_or_their_email() -> None:
     assert [m.id for m in match_members(members, "É")] == ["mem_3"]
 
 
+def _form_picker() -> rel.FormPicker:
+    return rel.FormPicker(
+        key="$owner",
+        label="Owner",
+        object_type="member",
+        noun="member",
+        nouns="members",
+        searchable=True,
+        search_url="/contacts/new/relationships/$owner/search/",
+        input_id="pick-owner",
+        text_name="relationships.$owner.q",
+        id_name="relationships.$owner",
+        shown_name="relationships.$owner.name",
+        choose_name="relationships.$owner.choose",
+    )
+
+
+def test_a_posted_picker_means_its_id_while_the_box_shows_the_name_it_was_chosen_by() -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": "mem_1",
+            "relationships.$owner.name": "Elif Demir",
+            "relationships.$owner.q": " elif  DEMIR ",
+        }
+    )
+    assert picker.chosen
+    assert picker.settle() == "mem_1"
+
+
+@pytest.mark.parametrize("typed", ["", "Noah"])
+def test_a_box_changed_since_the_choice_drops_the_chosen_id(typed: str) -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": "mem_1",
+            "relationships.$owner.name": "Elif Demir",
+            "relationships.$owner.q": typed,
+        }
+    )
+    assert not picker.chosen
+    assert picker.chosen_id == ""
+
+
+def test_a_posted_id_that_is_no_id_is_dropped() -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": 'mem_1"><x>',
+            "relationships.$owner.name": "X",
+            "relationships.$owner.q": "X",
+        }
+    )
+    assert picker.chosen_id == ""
+
+
+def test_an_id_typed_into_the_box_is_taken_as_chosen() -> None:
+    picker = _form_picker()
+    picker.read({"relationships.$owner.q": "mem_42"})
+    assert picker.settle() == "mem_42"
+
+
+def test_an_empty_box_chooses_nobody() -> None:
+    picker = _form_picker()
+    picker.read({})
+    assert picker.settle() is None
+    assert picker.error == ""
+
+
 def test_dom_ids_are_safe_for_keys_with_dollars() -> None:
     assert rel.dom_id(0, "$account") == "rel-0-account"
     assert rel.dom_id(3, "$champion/x") == "rel-3-champion-x"
