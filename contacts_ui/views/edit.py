@@ -5,8 +5,8 @@ live duplicate check, the pickers' live matches and the markdown preview. A save
 comes back with everything the person typed: field errors (ours or the CRM's ``param``) on
 their fields, CRM trouble as a banner above the form.
 
-The new-contact form sets the account and the owner with the contact page's picker. Without
-JavaScript a
+The new-contact form sets the account and the owner with the contact page's picker; the owner
+starts as the signed-in person when a CRM member has their email. Without JavaScript a
 picker's "Find" (and a match's "Choose") posts the whole form back, which returns with the
 matches and everything typed, and creates nothing.
 """
@@ -41,6 +41,7 @@ from contacts_ui.fields.display import render_markdown
 from contacts_ui.fields.formfields import FormContext
 from contacts_ui.forms.contact_form import (
     FIND_FIELD,
+    OWNER_KEY,
     ContactForm,
     field_name,
     payload_digest,
@@ -50,7 +51,7 @@ from contacts_ui.forms.contact_form import (
 )
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.services import contacts as contact_service
-from contacts_ui.services import writes
+from contacts_ui.services import related, writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.services.errors import status_for
@@ -81,6 +82,7 @@ PICKER_HINT = (
     "Enter chooses, Esc closes. Or press Find."
 )
 ID_HINT = "Enter the id of the {noun}."
+YOURS_HINT = "Set to you: your sign-in email is this member's. Change it if someone else owns it."
 # The CRM keeps idempotency keys this long; a form re-submitted within it is the same save.
 CREATED_MEMORY_SECONDS = 24 * 60 * 60
 
@@ -186,6 +188,31 @@ def _mark_picker_errors(form: ContactForm, pickers: list[relationships.FormPicke
             picker.focus = "q"
 
 
+def _signed_in_email(request: HttpRequest) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return str(getattr(user, "email", "") or user.get_username())
+
+
+def _default_owner(request: HttpRequest, pickers: list[relationships.FormPicker]) -> None:
+    """Make the signed-in person the owner, when a CRM member has their email.
+
+    The members come from the list every process shares, fetched once per TTL for the whole
+    team: the default costs no CRM call of its own. If the CRM cannot list them, no default.
+    """
+    owner = next((p for p in pickers if p.key == OWNER_KEY and p.object_type == "member"), None)
+    if owner is None:
+        return
+    try:
+        member = related.member_for_email(_signed_in_email(request))
+    except CRMError:
+        return
+    if member is not None:
+        owner.choose(member.id, member.display_name)
+        owner.hint = f"{YOURS_HINT} {owner.hint}"
+
+
 def _email_unique(definitions: Definitions) -> bool:
     """Tell whether the CRM keeps each email on one contact (then "create anyway" cannot work)."""
     definition = definitions.field_definitions.get(EMAIL_KEY)
@@ -284,6 +311,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 duplicates = []  # the check runs again on save
         form.focus_field()
         pickers = _pickers(form)
+        _default_owner(request, pickers)
         return _render(request, form, duplicates=duplicates, pickers=pickers)
 
     form = ContactForm(

@@ -1,16 +1,21 @@
 """The new-contact form's account and owner pickers in a real browser: by keyboard, by mouse,
-without JavaScript, at desktop and phone sizes, axe clean."""
+without JavaScript, at desktop and phone sizes, axe clean; the owner that starts as you."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import Locator, Page, expect
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record
+from dashboard.config import AppSettings
 from tests.browser.conftest import AXE_TAGS_22, axe_violations
+from tests.integration.test_trust import HEADER_MODE, sso
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,3 +187,46 @@ def test_a_failed_save_keeps_the_chosen_account(  # type: ignore[no-untyped-def]
     page.get_by_label("First name").fill("Tane")
     page.get_by_role("button", name="Create contact").click()
     assert _created(crm, page).related_ids("$account") == (account.id,)
+
+
+@pytest.fixture
+def signed_in_as_alex(crm: LightfieldClient) -> Iterator[dict[str, str]]:
+    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
+        yield sso("alex.rivera@lightfield-demo.example", "sales")
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_owner_starts_as_the_signed_in_member_and_can_be_changed(  # type: ignore[no-untyped-def]
+    new_page, crm: LightfieldClient, signed_in_as_alex: dict[str, str], screen: str
+) -> None:
+    alex, omar = _member(crm, "Alex"), _member(crm, "Omar")
+    page: Page = new_page(viewport=SCREENS[screen], extra_http_headers=signed_in_as_alex)
+    page.goto("/contacts/new/")
+    owner = page.get_by_role("combobox", name="Owner")
+    expect(owner).to_have_value(alex.display_name)
+    expect(page.get_by_text("Set to you")).to_be_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert axe_violations(page, AXE_TAGS_22) == []
+
+    owner.fill("")
+    owner.press_sequentially("Omar", delay=30)
+    expect(page.get_by_role("listbox", name="Matching members")).to_be_visible()
+    _arrow_to(page, owner, omar.id)
+    owner.press("Enter")
+    page.get_by_label("First name").fill("Mere")
+    page.get_by_role("button", name="Create contact").click()
+    assert _created(crm, page).related_ids("$owner") == (omar.id,)
+
+
+def test_the_default_owner_is_saved_when_left_alone(  # type: ignore[no-untyped-def]
+    new_page, crm: LightfieldClient, signed_in_as_alex: dict[str, str]
+) -> None:
+    alex = _member(crm, "Alex")
+    page: Page = new_page(extra_http_headers=signed_in_as_alex)
+    page.goto("/contacts/new/")
+    page.get_by_label("First name").fill("Hemi")
+    page.get_by_role("button", name="Create contact").click()
+    contact = _created(crm, page)
+    assert contact.related_ids("$owner") == (alex.id,)
+    owners: Any = page.locator("section.relationship").filter(has_text="Owner")
+    expect(owners.locator("ul.linked")).to_contain_text(alex.display_name)

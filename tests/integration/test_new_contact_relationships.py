@@ -1,5 +1,6 @@
 """The new-contact form's account and owner: the contact page's picker, with and without
-JavaScript, and a failed save that keeps the choice."""
+JavaScript, a failed save that keeps the choice, and the owner that starts as the signed-in
+person when a CRM member has their email."""
 
 from __future__ import annotations
 
@@ -346,6 +347,47 @@ def _as(email: str) -> Client:
     return Client(headers=sso(email, "sales"))
 
 
+@pytest.mark.parametrize(
+    "signed_in_as",
+    ["alex.rivera@lightfield-demo.example", "  Alex.Rivera@Lightfield-Demo.EXAMPLE "],
+)
+def test_the_owner_starts_as_the_member_with_the_signed_in_email(
+    recorder: Recorder, header_mode: None, signed_in_as: str
+) -> None:
+    alex = _member(recorder_client(), "Alex")
+    html = _as(signed_in_as).get(NEW).content.decode()
+    assert _value(html, OWNER_ID) == alex.id
+    assert _value(html, OWNER_Q) == alex.display_name == _value(html, OWNER_NAME)
+    assert "Set to you" in html
+
+
+def test_without_a_member_with_that_email_the_owner_starts_empty(
+    recorder: Recorder, header_mode: None
+) -> None:
+    html = _as("someone.else@example.com").get(NEW).content.decode()
+    assert _value(html, OWNER_ID) == ""
+    assert _value(html, OWNER_Q) == ""
+    assert "Set to you" not in html
+
+
+def test_the_demo_user_is_no_member_so_the_owner_starts_empty(
+    client: Client, recorder: Recorder
+) -> None:
+    assert _value(client.get(NEW).content.decode(), OWNER_ID) == ""
+
+
+def test_the_default_owner_is_sent_as_the_owner_relationship_of_the_create(
+    recorder: Recorder, header_mode: None
+) -> None:
+    crm = recorder_client()
+    alex = _member(crm, "Alex")
+    client = _as("alex.rivera@lightfield-demo.example")
+    contact = _created(crm, client.post(NEW, _person(client)))
+    (body,) = recorder.bodies()
+    assert body["relationships"] == {"$owner": alex.id}
+    assert contact.related_ids("$owner") == (alex.id,)
+
+
 def test_the_person_can_give_the_contact_another_owner(
     recorder: Recorder, header_mode: None
 ) -> None:
@@ -355,6 +397,19 @@ def test_the_person_can_give_the_contact_another_owner(
     data = _chosen(_person(client), OWNER_ID, grace)
     contact = _created(crm, client.post(NEW, data))
     assert contact.related_ids("$owner") == (grace.id,)
+
+
+def test_clearing_the_owner_box_creates_the_contact_without_an_owner(
+    recorder: Recorder, header_mode: None
+) -> None:
+    crm = recorder_client()
+    client = _as("alex.rivera@lightfield-demo.example")
+    data = _person(client)
+    data[OWNER_Q] = [""]  # without JavaScript the id stays; the empty box is what counts
+    contact = _created(crm, client.post(NEW, data))
+    (body,) = recorder.bodies()
+    assert "relationships" not in body
+    assert contact.related_ids("$owner") == ()
 
 
 def test_an_owner_typed_by_exact_name_is_found_in_the_member_list(
@@ -367,6 +422,34 @@ def test_an_owner_typed_by_exact_name_is_found_in_the_member_list(
     data[OWNER_Q] = [grace.display_name.upper()]
     contact = _created(crm, client.post(NEW, data))
     assert contact.related_ids("$owner") == (grace.id,)
+
+
+def test_the_default_owner_costs_one_member_list_call_per_cache_lifetime(
+    recorder: Recorder, header_mode: None, sandbox_app: Any
+) -> None:
+    client = _as("alex.rivera@lightfield-demo.example")
+    sandbox_app.request_log.reset()
+    client.get(NEW)
+    first = len(sandbox_app.request_log.matching("GET", "/v1/members"))
+    sandbox_app.request_log.reset()
+    for _ in range(3):
+        client.get(NEW)
+    assert first == 1
+    # Every later form reads the cached list: no CRM call at all for the default.
+    assert sandbox_app.request_log.entries == []
+
+
+def test_when_the_crm_cannot_list_members_the_form_opens_without_a_default_owner(
+    recorder: Recorder, header_mode: None
+) -> None:
+    recorder.override = lambda request: (
+        crm_error(503, {"type": "service_unavailable", "message": "down"})
+        if request.url.path == "/v1/members"
+        else None
+    )
+    response = _as("alex.rivera@lightfield-demo.example").get(NEW)
+    assert response.status_code == 200
+    assert _value(response.content.decode(), OWNER_ID) == ""
 
 
 def recorder_client() -> LightfieldClient:
