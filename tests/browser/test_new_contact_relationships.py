@@ -134,7 +134,7 @@ def test_the_matches_find_lists_fit_the_screen_and_have_no_axe_violations(  # ty
     page = new_page(viewport=SCREENS[screen])
     page.goto("/contacts/new/")
     page.get_by_role("combobox", name="Account").fill("Cedar")
-    page.get_by_role("button", name="Find accounts for account").click()
+    page.get_by_role("button", name="Find account").click()
     first = page.get_by_role("button", name=re.compile(r"^Choose Cedar"))
     expect(first.first).to_be_focused()  # the keyboard lands on the first match
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
@@ -151,7 +151,7 @@ def test_without_javascript_find_lists_matches_choose_fills_in_and_enter_creates
     page.get_by_label("First name").fill("Aroha")
     page.get_by_label("Job title").fill("Buyer")
     page.get_by_label("Account", exact=True).fill("Cedar")
-    page.get_by_role("button", name="Find accounts for account").click()
+    page.get_by_role("button", name="Find account").click()
 
     choose = page.get_by_role("button", name=f"Choose {account.display_name}", exact=True)
     expect(choose).to_be_visible()
