@@ -82,7 +82,11 @@ urlpatterns = [
     # Before the id pattern: the id converter would match "new".
     path("new/", edit.contact_create, name="new"),
     path("new/duplicates/", edit.duplicate_check, name="duplicates"),
-    path("new/accounts/", edit.account_options, name="account-options"),
+    path(
+        "new/relationships/<relationship_key:key>/search/",
+        relationships.search_for_new_contact,
+        name="new-relationship-search",
+    ),
     path("preview/", edit.markdown_preview, name="markdown-preview"),
     path("<record_id:contact_id>/", contact_detail.contact_detail, name="detail"),
     path("<record_id:contact_id>/edit/", edit.contact_edit, name="edit"),

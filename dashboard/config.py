@@ -7,6 +7,7 @@ turned into a clear message that names the bad variable when something is wrong.
 from __future__ import annotations
 
 import ipaddress
+import re
 from enum import StrEnum
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
@@ -101,6 +102,10 @@ class AppSettings(BaseSettings):
     AUDIT_RETENTION_DAYS: int = Field(default=365, ge=1, le=36_500)
     # Origins allowed to show the dashboard in an iframe (CSP frame-ancestors); none = no framing.
     EMBED_ALLOWED_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Origins whose profile photos the contact page may show (CSP img-src on that page only);
+    # a photo from anywhere else is a link. None by default: the dashboard loads nothing from
+    # other hosts unless IT says so.
+    PHOTO_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Serve under a path prefix such as /tools/contacts (when the proxy does not set SCRIPT_NAME).
     FORCE_SCRIPT_NAME: str | None = None
     # Redirect plain HTTP to HTTPS (DEBUG off). Turn off only if TLS ends before the proxy.
@@ -135,6 +140,7 @@ class AppSettings(BaseSettings):
         "ROLE_EDITOR_GROUPS",
         "ROLE_ADMIN_GROUPS",
         "EMBED_ALLOWED_ORIGINS",
+        "PHOTO_ORIGINS",
         mode="before",
     )
     @classmethod
@@ -159,6 +165,13 @@ class AppSettings(BaseSettings):
                     f"{origin!r} is not an origin such as https://intranet.example.com"
                 )
         return [origin.rstrip("/") for origin in value]
+
+    @field_validator("PHOTO_ORIGINS")
+    @classmethod
+    def _check_photo_origins(cls, value: list[str]) -> list[str]:
+        # Kept as browsers compare origins (lower case, no default port): each photo's own
+        # origin (contacts_ui.crm.safety.http_origin) is compared with these.
+        return [_normal_origin(origin) for origin in value]
 
     @field_validator("FORCE_SCRIPT_NAME")
     @classmethod
@@ -245,6 +258,42 @@ class AppSettings(BaseSettings):
     def secret_key(self) -> str:
         """Return the Django secret key (a fixed dev key only when DEBUG is on)."""
         return self.SECRET_KEY.get_secret_value() if self.SECRET_KEY else INSECURE_DEV_SECRET_KEY
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _normal_origin(value: str) -> str:
+    """Return an http(s) origin as browsers compare them, or raise ValueError.
+
+    Only plain host names or IP addresses: the origin goes into a CSP header, where ``*`` or
+    ``;`` would widen or rewrite the policy.
+    """
+    message = f"{value!r} is not an origin such as https://photos.example.com"
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(message) from None
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if (
+        scheme not in _DEFAULT_PORTS
+        or "@" in parts.netloc
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(message)
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            raise ValueError(message) from None
+    elif not _HOST_NAME.match(host):
+        raise ValueError(message)
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, _DEFAULT_PORTS[scheme]) else "")
 
 
 def _is_loopback_host(host: str) -> bool:

@@ -8,6 +8,7 @@ No Django here: this is the CRM layer.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -19,6 +20,8 @@ _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _URL_NOISE: Final = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # The furthest any zone is from UTC is under a day; a moment this far from datetime's limits
 # converts to every zone (and back) without overflowing.
+_LABEL: Final = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST_NAME: Final = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
 _ZONE_MARGIN: Final = timedelta(days=2)
 _EARLIEST: Final = datetime.min.replace(tzinfo=UTC) + _ZONE_MARGIN
 _LATEST: Final = datetime.max.replace(tzinfo=UTC) - _ZONE_MARGIN
@@ -42,6 +45,38 @@ def safe_http_url(value: object) -> str | None:
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return None
     return candidate
+
+
+def http_origin(value: object) -> str | None:
+    """Return the origin of an http(s) URL, as browsers compare them, or None.
+
+    ``HTTPS://Photos.Example:443/a.png`` → ``https://photos.example``: scheme and host lower-case,
+    the scheme's default port left out. A URL with user info (``https://a.example@b.example``)
+    has no origin here: what it appears to name is not where it leads.
+    """
+    url = safe_http_url(value)
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if not host or "@" in parts.netloc:
+        return None
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return None
+    elif not _HOST_NAME.match(host):
+        # Only plain host names: an origin ends up in a CSP header, where "*" or ";" would
+        # widen or rewrite the policy.
+        return None
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
 def scrub_text(value: str) -> str:

@@ -25,10 +25,14 @@ from django.utils.timesince import timesince, timeuntil
 from markdown_it import MarkdownIt
 
 from contacts_ui.crm.models import FieldDefinition
-from contacts_ui.crm.safety import representable, safe_http_url
+from contacts_ui.crm.safety import http_origin, representable, safe_http_url
 from contacts_ui.fields.social import SERVICES
 
 EMPTY = "—"
+# The contact's photo (a URL field the CRM fills in); shown as a picture where allowed.
+PROFILE_PHOTO_KEY = "$profilePhotoUrl"
+# Shown at a fixed size, so the page does not move when (or whether) the picture arrives.
+PHOTO_SIZE = 96
 # How many chips a list cell shows before it says "+N".
 COMPACT_CHIPS = 3
 
@@ -41,6 +45,8 @@ class DisplayContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     locale: str = "en_US"
     compact: bool = False
+    # Origins whose photos the page may show (PHOTO_ORIGINS; the page's CSP allows them).
+    photo_origins: frozenset[str] = frozenset()
 
 
 DEFAULT_CONTEXT = DisplayContext()
@@ -371,6 +377,34 @@ def _social_html(
     return _link(url, _social_label(url)) if url else _escape_text(value)
 
 
+def allowed_photo_url(value: Any, origins: frozenset[str]) -> str | None:
+    """Return the first http(s) URL in ``value`` whose origin is one of ``origins``, or None."""
+    for item in _items(value):
+        if http_origin(item) in origins:
+            return safe_http_url(item)
+    return None
+
+
+def photo_html(url: str, alt: str, size: int = PHOTO_SIZE) -> SafeString:
+    """Return an <img> for a photo from an allowed origin: fixed size, lazy, no referrer sent."""
+    return format_html(
+        '<img class="photo" src="{}" alt="{}" width="{}" height="{}" loading="lazy" '
+        'decoding="async" referrerpolicy="no-referrer">',
+        url,
+        alt,
+        size,
+        size,
+    )
+
+
+def _photo_html(value: Any, definition: FieldDefinition | None, ctx: DisplayContext) -> SafeString:
+    # A list cell stays a link: only the contact page's policy allows photos from elsewhere.
+    url = None if ctx.compact else allowed_photo_url(value, ctx.photo_origins)
+    if url is None:
+        return _url_html(value, definition, ctx)
+    return photo_html(url, definition.label if definition else "Profile photo")
+
+
 def _full_name_html(
     value: Any, definition: FieldDefinition | None, _ctx: DisplayContext
 ) -> SafeString:
@@ -432,6 +466,8 @@ DATETIME = Renderer(_datetime_text, _datetime_html)
 EMAIL = Renderer(_text, _email_html)
 TELEPHONE = Renderer(_phone_text, _phone_html)
 URL = Renderer(_text, _url_html)
+# Not a value type of its own: a URL field the registry knows to be a photo (by its key).
+PHOTO = Renderer(_text, _photo_html)
 ADDRESS = Renderer(_address_text, _address_html)
 FULL_NAME = Renderer(_full_name_text, _full_name_html)
 SOCIAL_HANDLE = Renderer(_text, _social_html)

@@ -100,6 +100,12 @@ REGISTRY: dict[ValueType, ValueTypeEntry] = {
     _T.HTML: _entry(_T.HTML, display.HTML, read_only=True, from_api=convert.READ_AS_IS),
 }
 READ_ONLY_TYPES = frozenset(t for t, entry in REGISTRY.items() if entry.read_only)
+# Fields shown their own way, by key, when they hold the value type they are known by: the
+# contact's photo is a URL that becomes a picture. Everything else about them (form field,
+# converters) is their value type's. Nothing else is special-cased by key.
+BY_FIELD_KEY: dict[str, tuple[ValueType, Renderer]] = {
+    display.PROFILE_PHOTO_KEY: (ValueType.URL, display.PHOTO),
+}
 
 _FALLBACK_ENTRY = ValueTypeEntry(None, FALLBACK, read_only=True)
 # By the API's spelling, so a lookup per value needs no enum construction (lists render many).
@@ -125,16 +131,29 @@ def display_text(value_type: str, value: Any, definition: FieldDefinition | None
     return text or EMPTY
 
 
+def renderer_for(value_type: str, key: str | None = None) -> Renderer:
+    """Return how field ``key`` of ``value_type`` is shown: by key if listed, else by type."""
+    special = BY_FIELD_KEY.get(key) if key is not None else None
+    if special is not None and special[0].value == value_type:
+        return special[1]
+    return entry_for(value_type).renderer
+
+
 def display_html(
     value_type: str,
     value: Any,
     definition: FieldDefinition | None = None,
     context: DisplayContext = DEFAULT_CONTEXT,
+    *,
+    key: str | None = None,
 ) -> SafeString:
-    """Render any field value as safe HTML, with one marker for empty."""
+    """Render any field value as safe HTML, with one marker for empty.
+
+    With the field's ``key``, a field the registry shows by key (the contact's photo) is.
+    """
     if is_empty(value):
         return EMPTY_HTML
     try:
-        return entry_for(value_type).renderer.html(value, definition, context)
+        return renderer_for(value_type, key).html(value, definition, context)
     except Exception:
         return format_html("{}", value)

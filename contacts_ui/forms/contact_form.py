@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.html import format_html
@@ -40,7 +42,6 @@ from contacts_ui.fields.widgets import (
     CheckboxSelectMultiple,
     HiddenInput,
     RowsWidget,
-    TextInput,
     as_posted,
     raw_value,
 )
@@ -49,11 +50,16 @@ FIELD_PREFIX = "fields."
 RELATIONSHIP_PREFIX = "relationships."
 RESOLVE_PREFIX = "resolve."
 ACCOUNT_KEY = "$account"
-ACCOUNT_FIELD = RELATIONSHIP_PREFIX + ACCOUNT_KEY
+OWNER_KEY = "$owner"
+# The relationships a new contact can be given on its form, in the order the form shows them.
+PICKED_KEYS = (ACCOUNT_KEY, OWNER_KEY)
+# The "Find" button of a picker (no JavaScript) sends the relationship key under this name.
+FIND_FIELD = "find"
 THEIRS, MINE = "theirs", "mine"
 SNAPSHOT_SALT = "contacts_ui.forms.contact_form.snapshot"
 EMAIL_KEY = "$email"
 NAME_OR_EMAIL = ("$name", EMAIL_KEY)
+_DOM_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
 def field_name(key: str) -> str:
@@ -107,6 +113,40 @@ class FormField:
 
 
 @dataclass(frozen=True)
+class PickedRelationship:
+    """A relationship the new-contact form sets with the picker, and its inputs' names.
+
+    ``relationships.$owner`` holds the chosen id (so a CRM error's ``param`` lands on it);
+    ``….q`` what was typed; ``….name`` the name shown when the id was chosen; ``….choose`` is
+    the button of a match listed without JavaScript.
+    """
+
+    key: str
+    label: str
+    object_type: str | None
+
+    @property
+    def id_name(self) -> str:
+        return RELATIONSHIP_PREFIX + self.key
+
+    @property
+    def text_name(self) -> str:
+        return f"{self.id_name}.q"
+
+    @property
+    def shown_name(self) -> str:
+        return f"{self.id_name}.name"
+
+    @property
+    def choose_name(self) -> str:
+        return f"{self.id_name}.choose"
+
+    @property
+    def input_id(self) -> str:
+        return "pick-" + (_DOM_UNSAFE.sub("-", self.key).strip("-").lower() or "relationship")
+
+
+@dataclass(frozen=True)
 class ReadOnlyRow:
     """A field the form shows but never sends (read-only, or a type it cannot write)."""
 
@@ -122,7 +162,6 @@ class Row:
 
     bound: forms.BoundField | None = None
     read_only: ReadOnlyRow | None = None
-    account: bool = False
     key: str = ""
 
 
@@ -180,6 +219,7 @@ class ContactForm(forms.Form):
             self.shown = {only: self.shown[only]} if only in self.shown else {}
         self.crm_fields: dict[str, FormField] = {}
         self.read_only_rows: dict[str, ReadOnlyRow] = {}
+        self.picked: dict[str, PickedRelationship] = {}
 
         for key in ordered_keys(definitions):
             if only is None or key == only:
@@ -226,7 +266,7 @@ class ContactForm(forms.Form):
         self.crm_fields[name] = FormField(key, name, definition, entry)
 
     def _add_live_helpers(self) -> None:
-        """Add the account input and the live duplicate check by email (create only)."""
+        """Add the live duplicate check by email and the relationship pickers (create only)."""
         email = self.fields.get(field_name(EMAIL_KEY))
         if email is not None:
             email.widget.attrs.update(
@@ -239,21 +279,17 @@ class ContactForm(forms.Form):
                     "hx-sync": "this:replace",
                 }
             )
-        if ACCOUNT_KEY in self.definitions.relationship_definitions:
-            attrs = {
-                "autocomplete": "off",
-                "list": "account-options",
-                "hx-get": reverse_lazy("contacts:account-options"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": "#account-options",
-                "hx-swap": "innerHTML",
-            }
-            self.fields[ACCOUNT_FIELD] = forms.CharField(
-                label="Account",
-                required=False,
-                max_length=200,
-                help_text="Type the account's name and pick it from the suggestions.",
-                widget=TextInput(attrs=attrs),
+        for key in PICKED_KEYS:
+            definition = self.definitions.relationship_definitions.get(key)
+            if definition is None:
+                continue
+            # One record each: a contact created with one account (more are linked on its page).
+            label = "Account" if key == ACCOUNT_KEY else definition.label
+            picked = PickedRelationship(key, label, definition.object_type)
+            self.picked[key] = picked
+            # The chosen id only; the picker's other inputs are read as posted (see the view).
+            self.fields[picked.id_name] = forms.CharField(
+                label=label, required=False, max_length=100, widget=HiddenInput
             )
 
     def _show_read_only(self, key: str, definition: FieldDefinition) -> None:
@@ -310,24 +346,27 @@ class ContactForm(forms.Form):
             else:
                 continue
             (system if key.startswith("$") else custom).append(row)
-        if ACCOUNT_FIELD in self.fields:
-            system.append(Row(bound=self[ACCOUNT_FIELD], account=True))
         groups = (("Fields", system), ("Custom fields", custom))
         return [(title, rows) for title, rows in groups if rows]
 
     def first_error_name(self) -> str | None:
-        """Return the html name of the first field with an error, in page order."""
+        """Return the html name of the first field with an error, in page order (the pickers
+        come after the fields)."""
         for _title, rows in self.sections():
             for row in rows:
                 if row.bound is not None and row.bound.errors:
                     return row.bound.html_name
+        for picked in self.picked.values():
+            if self[picked.id_name].errors:
+                return picked.id_name
         return None
 
     def focus_first_error(self) -> None:
         """Put ``autofocus`` on the first input with an error, so focus lands there even
         without JavaScript after a failed save."""
         name = self.first_error_name()
-        if name is not None:
+        if name is not None and name not in {p.id_name for p in self.picked.values()}:
+            # A picker's box is drawn by its own template, which is told where focus goes.
             self._autofocus(name)
 
     def focus_field(self, key: str | None = None) -> bool:
@@ -349,6 +388,10 @@ class ContactForm(forms.Form):
                 if bound is not None and bound.errors:
                     target = f"field-{row.key}" if row.key else bound.id_for_label
                     links.append((target, str(bound.label), str(bound.errors[0])))
+        for picked in self.picked.values():
+            errors = self[picked.id_name].errors
+            if errors:
+                links.append((picked.input_id, picked.label, str(errors[0])))
         return links
 
     def _autofocus(self, name: str) -> None:
@@ -394,9 +437,14 @@ class ContactForm(forms.Form):
             changes[key] = form_field.entry.to_api(value, form_field.definition)
         return changes
 
-    def account_lookup(self) -> str:
-        """Return what the person typed for the account (create only)."""
-        return str(self.cleaned_data.get(ACCOUNT_FIELD) or "").strip()
+    def hold_judgement(self) -> None:
+        """Show what was typed without judging it: the form comes back for a search, not a save.
+
+        A "Find" (or the choice of a match) is no attempt to save, so no "not saved" summary
+        and no field errors; the values stay as posted.
+        """
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

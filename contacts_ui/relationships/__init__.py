@@ -42,6 +42,7 @@ from contacts_ui.relationships.panel import (
 )
 from contacts_ui.relationships.picker import (
     Choice,
+    FormPicker,
     search,
     searchable,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "UNDO_MAX_AGE",
     "UNDO_SALT",
     "Choice",
+    "FormPicker",
     "LinkedItem",
     "ListFilter",
     "OpName",

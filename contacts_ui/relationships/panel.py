@@ -157,6 +157,23 @@ class Panel:
     replace_choices: list[Choice] = field(default_factory=list)
     preview: Preview | None = None
 
+    @property
+    def described_by(self) -> str:
+        """Return the ids that describe the picker's box: its hint, and its error if any."""
+        return f"{self.dom_id}-hint" + (f" {self.dom_id}-error" if self.state.error else "")
+
+    @property
+    def focus_box(self) -> bool:
+        return self.state.focus == "q"
+
+    @property
+    def focus_replace_box(self) -> bool:
+        return self.state.focus == "replace-q"
+
+    @property
+    def matches_focus(self) -> str:
+        return "data-focus" if self.state.focus == "matches" else ""
+
 
 def dom_id(index: int, key: str) -> str:
     """Return an HTML id for a relationship's section (keys carry ``$`` and other characters)."""

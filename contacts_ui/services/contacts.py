@@ -1,4 +1,4 @@
-"""Contacts as the pages need them: one page of a list, one contact, duplicates, accounts.
+"""Contacts as the pages need them: one page of a list, one contact, duplicates.
 
 Reads of one contact are cached briefly (people flip between the list and a contact, and the
 whole team shares one rate limit); the page says how old what it shows is. Identical list
@@ -40,10 +40,6 @@ LIST_SHARE_JITTER: Final = 0.5
 # How many addresses one duplicate check looks up, and how many matches it keeps per address.
 MAX_DUPLICATE_EMAILS = 3
 MAX_MATCHES = 3
-
-
-class AccountLookupError(ValueError):
-    """The account a person named does not exist, or is not unique."""
 
 
 def _contact_cache_key(contact_id: str) -> str:
@@ -215,42 +211,6 @@ def existing_duplicate(exc: DuplicateContactError) -> tuple[str, Record] | None:
     return (str(shown or matched), record)
 
 
-def resolve_account(lookup: str) -> str | None:
-    """Return the id of the account a person named (by exact name or by id).
-
-    Raises ``AccountLookupError`` with a sentence for the form when there is no such account or
-    several share the name, and ``CRMError`` when the CRM cannot answer.
-    """
-    lookup = lookup.strip()
-    if not lookup:
-        return None
-    if not _has_accounts():
-        raise AccountLookupError(f"{crm_label()} has no accounts to link a contact to.")
-    if lookup.startswith("acc_") and " " not in lookup:
-        return lookup
-    matches = get_crm().find_related_by_name("account", lookup, limit=2)
-    if not matches:
-        raise AccountLookupError(f"No account is called “{lookup}”. Pick one from the suggestions.")
-    if len(matches) > 1:
-        raise AccountLookupError(
-            f"Several accounts are called “{lookup}”; enter the account's id (acc_…) instead."
-        )
-    return matches[0].id
-
-
-def search_accounts(typed: str, *, limit: int) -> list[Record]:
-    """Return accounts whose name starts with ``typed`` (the form's account suggestions)."""
-    typed = typed.strip()
-    if not typed or typed.startswith("acc_") or not _has_accounts():
-        return []
-    return get_crm().search_related("account", typed, limit=limit)
-
-
 def crm_label() -> str:
     """Return the CRM's name as people know it ("Lightfield", "HighLevel")."""
     return get_crm().capabilities.label
-
-
-def _has_accounts() -> bool:
-    # Lightfield ids look like "acc_…" and accounts can be searched by name; HighLevel has none.
-    return "account" in get_crm().capabilities.searchable_object_types

@@ -31,7 +31,7 @@ from django.conf import settings
 
 from contacts_ui.crm.budget import Priority, using_priority
 from contacts_ui.crm.errors import BudgetExhausted, CRMError, NotFoundError
-from contacts_ui.crm.members import match_members
+from contacts_ui.crm.members import match_members, member_with_email
 from contacts_ui.crm.models import Record, RelationshipDefinition
 from contacts_ui.services import shared_cache
 from contacts_ui.services.backend import backend_name, cache_id, get_crm
@@ -362,3 +362,26 @@ def search(object_type: str, typed: str, *, limit: int) -> list[Record]:
         # The person is about to pick one of these: its name is then known without a lookup.
         remember(record, object_type)
     return records
+
+
+def find_by_name(object_type: str, name: str, *, limit: int = 2) -> list[Record]:
+    """Return up to ``limit`` records of ``object_type`` called exactly ``name``.
+
+    Members come from the cached member list (their name, any case). Raises CRMError.
+    """
+    if object_type == "member":
+        wanted = name.strip().casefold()
+        return [m for m in members() if m.display_name.casefold() == wanted][:limit]
+    return get_crm().find_related_by_name(object_type, name, limit=limit)
+
+
+def member_for_email(email: str) -> Record | None:
+    """Return the member whose email is ``email`` (trimmed, any case), or None.
+
+    Reads the member list every process shares (one CRM call per ``MEMBERS_CACHE_SECONDS`` for
+    the whole team), so asking on every new-contact form costs no call of its own.
+    Raises CRMError.
+    """
+    if not email.strip():
+        return None
+    return member_with_email(members(), email)

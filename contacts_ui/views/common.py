@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
@@ -16,8 +17,14 @@ JUST_SAVED_SESSION_KEY = "contacts.just_saved"
 
 
 def display_context(*, compact: bool) -> DisplayContext:
-    """Return how values are shown to this viewer: their time zone, now, compact or not."""
-    return DisplayContext(tz=timezone.get_current_timezone(), now=timezone.now(), compact=compact)
+    """Return how values are shown to this viewer: their time zone, now, compact or not, and
+    which hosts' photos the page may show."""
+    return DisplayContext(
+        tz=timezone.get_current_timezone(),
+        now=timezone.now(),
+        compact=compact,
+        photo_origins=frozenset(settings.DASHBOARD.PHOTO_ORIGINS),
+    )
 
 
 def list_url(querystring: str, base: str | None = None) -> str:

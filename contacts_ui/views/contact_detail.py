@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -19,9 +20,15 @@ from django.utils.safestring import SafeString
 
 from contacts_ui import relationships
 from contacts_ui.crm.errors import CRMError
-from contacts_ui.crm.models import Definitions, FieldDefinition, Record
+from contacts_ui.crm.models import Definitions, FieldDefinition, Record, ValueType
 from contacts_ui.fields import DisplayContext, display_html, entry_for
-from contacts_ui.fields.display import format_phone, parse_datetime, relative_valid_until
+from contacts_ui.fields.display import (
+    PROFILE_PHOTO_KEY,
+    allowed_photo_url,
+    format_phone,
+    parse_datetime,
+    relative_valid_until,
+)
 from contacts_ui.identity.roles import Role, request_role, require_role
 from contacts_ui.listing import navigation as results
 from contacts_ui.services import audit
@@ -45,6 +52,7 @@ from contacts_ui.web.fragments import (
     serial_for,
 )
 from contacts_ui.web.links import record_url
+from contacts_ui.web.security import allow_photos
 
 # A ticked checkbox whose label holds one of these reads as a warning ("Do not contact: Yes").
 WARNING_WORDS = ("do not", "don't", "dnd", "opt out", "opted out", "unsubscribed", "blocked")
@@ -89,7 +97,7 @@ def display_field(record: Record, definitions: Definitions, key: str) -> Display
     return DisplayField(
         key=key,
         label=definition.label if definition else key,
-        html=display_html(value_type, value, definition, display_context(compact=False)),
+        html=display_html(value_type, value, definition, display_context(compact=False), key=key),
         read_only=read_only,
         system=key.startswith("$"),
         editable=bool(editor_url and edit_url) and not read_only and entry_for(value_type).writable,
@@ -116,6 +124,8 @@ class KeyFacts:
     phone: str = ""
     phone_shown: str = ""
     account: relationships.LinkedItem | None = None
+    # The contact's photo, when it comes from a host PHOTO_ORIGINS allows.
+    photo_url: str = ""
 
 
 def _first(value: Any) -> str:
@@ -130,12 +140,19 @@ def key_facts(record: Record, panels: list[relationships.Panel]) -> KeyFacts:
         (panel.items[0] for panel in panels if panel.key == "$account" and panel.items), None
     )
     title = record.value("$title")
+    photo = record.fields.get(PROFILE_PHOTO_KEY)
+    photo_url = (
+        allowed_photo_url(photo.value, frozenset(settings.DASHBOARD.PHOTO_ORIGINS))
+        if photo is not None and photo.value_type == ValueType.URL
+        else None
+    )
     return KeyFacts(
         title=title if isinstance(title, str) else "",
         email=_first(record.value("$email")),
         phone=phone,
         phone_shown=format_phone(phone) if phone else "",
         account=account,
+        photo_url=photo_url or "",
     )
 
 
@@ -171,6 +188,7 @@ def _display_fields(record: Record, definitions: Definitions) -> DescribedFields
         services.generation(),
         context.tz,
         context.locale,
+        context.photo_origins,
         get_script_prefix(),
         tuple(definitions.field_definitions.items()),
     )
@@ -296,4 +314,4 @@ def contact_detail(request: HttpRequest, contact_id: str) -> HttpResponse:
         "history": audit_rows.describe(audit.history(record.id), with_record_names=False),
         "just_saved": request.session.pop(JUST_SAVED_SESSION_KEY, None) == record.id,
     }
-    return render(request, "contacts/detail.html", context)
+    return allow_photos(render(request, "contacts/detail.html", context))

@@ -1,9 +1,14 @@
 """Create and edit a contact through the form generated from the CRM's definitions.
 
 Both views are plain POST/redirect/GET, so they work without JavaScript; htmx only adds the
-live duplicate check, account suggestions and the markdown preview. A save that fails comes
-back with everything the person typed: field errors (ours or the CRM's ``param``) on their
-fields, CRM trouble as a banner above the form.
+live duplicate check, the pickers' live matches and the markdown preview. A save that fails
+comes back with everything the person typed: field errors (ours or the CRM's ``param``) on
+their fields, CRM trouble as a banner above the form.
+
+The new-contact form sets the account and the owner with the contact page's picker; the owner
+starts as the signed-in person when a CRM member has their email. Without JavaScript a
+picker's "Find" (and a match's "Choose") posts the whole form back, which returns with the
+matches and everything typed, and creates nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from contacts_ui import relationships
 from contacts_ui.crm.errors import (
     BadRequestError,
     ConflictError,
@@ -34,8 +40,8 @@ from contacts_ui.fields import DisplayContext
 from contacts_ui.fields.display import render_markdown
 from contacts_ui.fields.formfields import FormContext
 from contacts_ui.forms.contact_form import (
-    ACCOUNT_FIELD,
-    ACCOUNT_KEY,
+    FIND_FIELD,
+    OWNER_KEY,
     ContactForm,
     field_name,
     payload_digest,
@@ -45,7 +51,7 @@ from contacts_ui.forms.contact_form import (
 )
 from contacts_ui.identity.roles import Role, require_role
 from contacts_ui.services import contacts as contact_service
-from contacts_ui.services import writes
+from contacts_ui.services import related, writes
 from contacts_ui.services.audit import Actor
 from contacts_ui.services.definitions import get_definitions, refresh_definitions
 from contacts_ui.services.errors import status_for
@@ -71,7 +77,12 @@ STALE_FORM_MESSAGE = (
     "This form could not tell which values it showed you, so your entries were compared "
     "with the contact as it is now. Check them and save again."
 )
-ACCOUNT_SUGGESTIONS = 10
+PICKER_HINT = (
+    "Type the start of a name, then choose from the matches: ↑ and ↓ move through them, "
+    "Enter chooses, Esc closes. Or press Find."
+)
+ID_HINT = "Enter the id of the {noun}."
+YOURS_HINT = "Set to you: your sign-in email is this member's. Change it if someone else owns it."
 # The CRM keeps idempotency keys this long; a form re-submitted within it is the same save.
 CREATED_MEMORY_SECONDS = 24 * 60 * 60
 
@@ -107,8 +118,12 @@ def _render(
     banner: str | None = None,
     notice: str | None = None,
     status: int = 200,
+    pickers: list[relationships.FormPicker] | None = None,
+    searching: bool = False,
 ) -> HttpResponse:
     form.focus_first_error()
+    pickers = pickers or []
+    _mark_picker_errors(form, pickers)
     creating = contact_id is None
     context: dict[str, Any] = {
         "form": form,
@@ -126,8 +141,76 @@ def _render(
         "banner": banner,
         "notice": notice,
         "conflicts": form.conflict_rows(),
+        "pickers": pickers,
+        "find_field": FIND_FIELD,
+        # Back from a search: what is typed is not saved yet either.
+        "searching": searching,
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _pickers(form: ContactForm) -> list[relationships.FormPicker]:
+    """Return the form's relationship pickers, empty (the account, the owner: what it has)."""
+    pickers = []
+    for picked in form.picked.values():
+        noun, nouns = relationships.NOUNS.get(picked.object_type or "", ("record", "records"))
+        searchable = relationships.searchable(picked.object_type)
+        pickers.append(
+            relationships.FormPicker(
+                key=picked.key,
+                label=picked.label,
+                object_type=picked.object_type,
+                noun=noun,
+                nouns=nouns,
+                searchable=searchable,
+                search_url=reverse("contacts:new-relationship-search", args=[picked.key]),
+                input_id=picked.input_id,
+                text_name=picked.text_name,
+                id_name=picked.id_name,
+                shown_name=picked.shown_name,
+                choose_name=picked.choose_name,
+                hint=PICKER_HINT if searchable else ID_HINT.format(noun=noun),
+            )
+        )
+    return pickers
+
+
+def _mark_picker_errors(form: ContactForm, pickers: list[relationships.FormPicker]) -> None:
+    """Show each picker's error (ours, or the CRM's ``param``) and send focus to the first."""
+    first = form.first_error_name()
+    for picker in pickers:
+        errors = form[picker.id_name].errors if picker.id_name in form.fields else []
+        if errors:
+            picker.error = str(errors[0])
+        if first is not None and first != picker.id_name:
+            picker.focus = ""  # another field's error has the focus
+        elif first == picker.id_name and picker.focus != "matches":
+            picker.focus = "q"
+
+
+def _signed_in_email(request: HttpRequest) -> str:
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return str(getattr(user, "email", "") or user.get_username())
+
+
+def _default_owner(request: HttpRequest, pickers: list[relationships.FormPicker]) -> None:
+    """Make the signed-in person the owner, when a CRM member has their email.
+
+    The members come from the list every process shares, fetched once per TTL for the whole
+    team: the default costs no CRM call of its own. If the CRM cannot list them, no default.
+    """
+    owner = next((p for p in pickers if p.key == OWNER_KEY and p.object_type == "member"), None)
+    if owner is None:
+        return
+    try:
+        member = related.member_for_email(_signed_in_email(request))
+    except CRMError:
+        return
+    if member is not None:
+        owner.choose(member.id, member.display_name)
+        owner.hint = f"{YOURS_HINT} {owner.hint}"
 
 
 def _email_unique(definitions: Definitions) -> bool:
@@ -180,6 +263,21 @@ def _save_failed(
     return mark_busy(response, exc)
 
 
+def _searched(request: HttpRequest, pickers: list[relationships.FormPicker]) -> bool:
+    """Apply a picker's Find or a match's Choose (no JavaScript); tell whether there was one."""
+    finding = request.POST.get(FIND_FIELD, "")
+    acted = False
+    for picker in pickers:
+        if picker.key == finding:
+            picker.find()
+            acted = True
+        chosen = request.POST.get(picker.choose_name)
+        if chosen:
+            picker.choose_posted(chosen)
+            acted = True
+    return acted
+
+
 def _emails(fields: dict[str, Any]) -> list[str]:
     value = fields.get(EMAIL_KEY)
     items = [value] if isinstance(value, str) else list(value or ())
@@ -212,7 +310,9 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             except CRMError:
                 duplicates = []  # the check runs again on save
         form.focus_field()
-        return _render(request, form, duplicates=duplicates)
+        pickers = _pickers(form)
+        _default_owner(request, pickers)
+        return _render(request, form, duplicates=duplicates, pickers=pickers)
 
     form = ContactForm(
         definitions,
@@ -221,10 +321,17 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         creating=True,
         display_context=_display_context(),
     )
+    pickers = _pickers(form)
+    for picker in pickers:
+        picker.read(request.POST)
+    if _searched(request, pickers):
+        # A picker's Find, or a match chosen, without JavaScript: no save, nothing judged.
+        form.hold_judgement()
+        return _render(request, form, pickers=pickers, searching=True)
     key = form.form_key
     created = cache.get(_created_memory_key(request, key))
     if not form.is_valid() and created is None:
-        return _render(request, form)
+        return _render(request, form, pickers=pickers)
     fields = form.to_api_changes() if form.is_valid() else {}
     if created is not None:
         # The same form again (a double click, or Back then Save): one form creates one contact.
@@ -233,30 +340,31 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         messages.info(request, CREATED_MESSAGE if same else ALREADY_CREATED_MESSAGE)
         return HttpResponseRedirect(_detail_url(created_id))
 
-    relationships = None
     try:
-        account_id = contact_service.resolve_account(form.account_lookup())
-    except contact_service.AccountLookupError as exc:
-        form.add_error(ACCOUNT_FIELD, str(exc))
-        return _render(request, form)
+        links = {picker.key: picker.settle() for picker in pickers}
     except CRMError as exc:
-        return _save_failed(request, form, exc)
-    if account_id:
-        relationships = {ACCOUNT_KEY: account_id}
+        return _save_failed(request, form, exc, pickers=pickers)
+    for picker in pickers:
+        if picker.error:
+            form.add_error(picker.id_name, picker.error)
+    if form.errors:
+        return _render(request, form, pickers=pickers)
+    # On create a relationship takes a bare id (LIGHTFIELD.md §6; HighLevel: assignedTo).
+    chosen = {key: record_id for key, record_id in links.items() if record_id} or None
     try:
         if not request.POST.get("create_anyway"):
             duplicates = contact_service.find_duplicates(_emails(fields))
             if duplicates:
-                return _render(request, form, duplicates=duplicates)
-        record = writes.create_contact(Actor.from_request(request), fields, relationships, key)
+                return _render(request, form, duplicates=duplicates, pickers=pickers)
+        record = writes.create_contact(Actor.from_request(request), fields, chosen, key)
     except DuplicateContactError as exc:
         # The CRM found the twin itself (HighLevel also matches phone numbers): offer it.
         existing = contact_service.existing_duplicate(exc)
         if existing is None:
-            return _save_failed(request, form, exc)
-        return _render(request, form, duplicates=[existing])
+            return _save_failed(request, form, exc, pickers=pickers)
+        return _render(request, form, duplicates=[existing], pickers=pickers)
     except CRMError as exc:
-        return _save_failed(request, form, exc)
+        return _save_failed(request, form, exc, pickers=pickers)
     cache.set(
         _created_memory_key(request, key),
         (record.id, payload_digest(fields)),
@@ -392,19 +500,6 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         "email_unique": unique,
     }
     return render(request, f"{TEMPLATE}#duplicates", context)
-
-
-@require_GET
-@require_role(Role.EDITOR)
-def account_options(request: HttpRequest) -> HttpResponse:
-    """Return <option>s of accounts whose name starts with what the person typed (htmx)."""
-    typed = request.GET.get(ACCOUNT_FIELD, request.GET.get("q", "")).strip()[:200]
-    accounts: list[Record] = []
-    try:
-        accounts = contact_service.search_accounts(typed, limit=ACCOUNT_SUGGESTIONS)
-    except CRMError:
-        accounts = []
-    return render(request, f"{TEMPLATE}#account-options", {"accounts": accounts})
 
 
 @require_POST

@@ -34,7 +34,7 @@ from contacts_ui.views.common import htmx_details, relationship_list_filter
 from contacts_ui.views.errors import crm_error_response, describe_crm_error, not_found
 
 PANEL_TEMPLATE = "contacts/detail.html#relationships"
-OPTIONS_TEMPLATE = "contacts/detail.html#picker-options"
+OPTIONS_TEMPLATE = "partials/picker.html#options"
 FROM_PARAM = "from"
 # "Replace all" with more ids than this is not something a person does by hand.
 MAX_REPLACE_IDS = 500
@@ -287,9 +287,6 @@ def search_relationship(request: HttpRequest, contact_id: str, key: str) -> Http
     if definition is None:
         return not_found(request)
     typed = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
-    list_id = request.GET.get("list", "")
-    collecting = request.GET.get("mode") == "collect"
-    nouns = relationships.NOUNS.get(definition.object_type or "", ("record", "records"))
     choices: list[relationships.Choice] = []
     message = ""
     if typed:
@@ -302,15 +299,56 @@ def search_relationship(request: HttpRequest, contact_id: str, key: str) -> Http
             return not_found(request)
         except CRMError as exc:
             message = describe_crm_error(exc)
-        if not relationships.searchable(definition.object_type):
-            message = f"Search is not available for {nouns[1]}: enter an id and press Enter."
-        elif not choices and not message:
-            message = f"No {nouns[0]} name starts with “{typed}”."
+    return _options(request, definition, typed, choices, message)
+
+
+@require_GET
+@require_role(Role.EDITOR)
+@vary_on_headers("HX-Request")
+def search_for_new_contact(request: HttpRequest, key: str) -> HttpResponse:
+    """Return the new-contact form's picker options for relationship ``key`` (htmx).
+
+    The form's box is named after its relationship (``relationships.$owner.q``); the
+    contact page's is ``q``.
+    """
+    try:
+        definitions = get_definitions("contacts")
+    except CRMError as exc:
+        return crm_error_response(request, exc)
+    definition = definitions.relationship_definitions.get(key)
+    if definition is None:
+        return not_found(request)
+    raw = request.GET.get("q") or request.GET.get(f"relationships.{key}.q", "")
+    typed = raw.strip()[:MAX_QUERY_CHARS]
+    choices: list[relationships.Choice] = []
+    message = ""
+    if typed:
+        try:
+            choices = relationships.search(definition.object_type, typed)
+        except CRMError as exc:
+            message = describe_crm_error(exc)
+    return _options(request, definition, typed, choices, message)
+
+
+def _options(
+    request: HttpRequest,
+    definition: RelationshipDefinition,
+    typed: str,
+    choices: list[relationships.Choice],
+    message: str,
+) -> HttpResponse:
+    """Render the picker's options (or the one line that says why there are none)."""
+    nouns = relationships.NOUNS.get(definition.object_type or "", ("record", "records"))
+    if typed and not relationships.searchable(definition.object_type):
+        message = f"Search is not available for {nouns[1]}: enter an id and press Enter."
+    elif typed and not choices and not message:
+        message = f"No {nouns[0]} name starts with “{typed}”."
+    list_id = request.GET.get("list", "")
     context = {
         "choices": choices,
         "message": message,
         "list_id": list_id if _LIST_ID.match(list_id) else "picker",
-        "collecting": collecting,
+        "collecting": request.GET.get("mode") == "collect",
         "many": relationships.is_many(definition),
     }
     return render(request, OPTIONS_TEMPLATE, context)

@@ -4,7 +4,8 @@ The Content-Security-Policy allows nothing inline and nothing from another host:
 and style is a file under static/. Its base is ``settings.SECURE_CSP``, shaped like Django 6's
 setting of that name, so moving to ``django.middleware.csp`` later is deleting code; what varies
 with the setup is added here: ``frame-ancestors`` from EMBED_ALLOWED_ORIGINS (the dashboard can
-live in an intranet portal's iframe and nowhere else) and the OIDC provider for ``form-action``.
+live in an intranet portal's iframe and nowhere else), the OIDC provider for ``form-action``, and
+PHOTO_ORIGINS for ``img-src`` on the pages that show contacts' photos (``allow_photos``) only.
 Permissions-Policy comes from django-permissions-policy (``settings.PERMISSIONS_POLICY``).
 """
 
@@ -28,16 +29,37 @@ def build_policy(policy: Mapping[str, Sequence[str]]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in policy.items() if values)
 
 
-def content_security_policy(embed_origins: list[str], form_targets: list[str] | None = None) -> str:
+def content_security_policy(
+    embed_origins: list[str],
+    form_targets: list[str] | None = None,
+    image_origins: Sequence[str] = (),
+) -> str:
     """Build the CSP header value: ``settings.SECURE_CSP`` plus what depends on the setup.
 
     ``embed_origins`` become ``frame-ancestors`` (none: no framing); ``form_targets`` are other
-    origins a form may lead to (the OIDC provider, for sign-out).
+    origins a form may lead to (the OIDC provider, for sign-out); ``image_origins`` are other
+    origins this page may show images from (contacts' photos).
     """
     policy = {name: list(values) for name, values in settings.SECURE_CSP.items()}
     policy["form-action"] = [*policy.get("form-action", ["'self'"]), *(form_targets or [])]
     policy["frame-ancestors"] = list(embed_origins) or ["'none'"]
+    if image_origins:
+        policy["img-src"] = [*policy.get("img-src", ["'self'"]), *image_origins]
     return build_policy(policy)
+
+
+# The response attribute that carries the extra image origins from the view to the middleware.
+_IMAGE_ORIGINS_ATTR = "contacts_csp_image_origins"
+
+
+def allow_photos(response: HttpResponse) -> HttpResponse:
+    """Let this page show contacts' photos from PHOTO_ORIGINS (its CSP img-src names them).
+
+    Every allowed origin, not only those of the photos shown now: a photo changed in place on
+    the page is swapped in under the policy the page was loaded with.
+    """
+    setattr(response, _IMAGE_ORIGINS_ATTR, tuple(settings.DASHBOARD.PHOTO_ORIGINS))
+    return response
 
 
 class SecurityHeadersMiddleware:
@@ -55,7 +77,11 @@ class SecurityHeadersMiddleware:
         origins = settings.DASHBOARD.EMBED_ALLOWED_ORIGINS
         response.headers.setdefault(
             "Content-Security-Policy",
-            content_security_policy(origins, form_action_origins(settings.DASHBOARD)),
+            content_security_policy(
+                origins,
+                form_action_origins(settings.DASHBOARD),
+                getattr(response, _IMAGE_ORIGINS_ATTR, ()),
+            ),
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if origins:

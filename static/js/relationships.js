@@ -1,5 +1,9 @@
-// The relationships panel's typeahead: an ARIA 1.2 combobox over options htmx loads as the person
-// types. Without this file every picker is a plain form: its search lists matches to choose from.
+// The relationship picker's typeahead: an ARIA 1.2 combobox over options htmx loads as the person
+// types, on the contact page's panel and on the new-contact form. Without this file every picker
+// is a plain form: its search (or the form's "Find") lists matches to choose from.
+// data-picker says what choosing does: "pick" links the record at once (the panel), "collect"
+// adds it to the "replace all" selection, "fill" fills the form in (nothing is sent until the
+// form is saved). A form with several pickers marks each with data-picker-scope.
 (function () {
   "use strict";
 
@@ -10,8 +14,13 @@
     return id ? document.getElementById(id) : null;
   }
 
+  function scopeOf(input) {
+    return input.closest("[data-picker-scope]") || input.form;
+  }
+
   function statusOf(input) {
-    return input.form ? input.form.querySelector("[data-picker-status]") : null;
+    var scope = scopeOf(input);
+    return scope ? scope.querySelector("[data-picker-status]") : null;
   }
 
   function say(input, text) {
@@ -93,10 +102,25 @@
     say(input, name + " is in the selection. Preview to see the result.");
   }
 
+  function fill(input, option) {
+    // The new-contact form: the chosen id and the name it was chosen by ride with the form.
+    var scope = scopeOf(input);
+    var name = option.getAttribute("data-name");
+    scope.querySelector("[data-picker-id]").value = option.getAttribute("data-id");
+    scope.querySelector("[data-picker-name]").value = name;
+    input.value = name;
+    close(input);
+    say(input, name + " chosen.");
+  }
+
   function choose(input, option) {
     if (!option || option.getAttribute("aria-disabled") === "true") return;
     if (input.getAttribute("data-picker") === "collect") {
       collect(input, option);
+      return;
+    }
+    if (input.getAttribute("data-picker") === "fill") {
+      fill(input, option);
       return;
     }
     var form = input.form;
@@ -154,7 +178,8 @@
     var input = event.target;
     if (!input.matches || !input.matches(PICKER)) return;
     // A typed change un-chooses whatever was chosen before.
-    var hidden = input.form && input.form.querySelector("[data-picker-id]");
+    var scope = scopeOf(input);
+    var hidden = scope && scope.querySelector("[data-picker-id]");
     if (hidden) hidden.value = "";
     if (!input.value.trim()) close(input);
   });

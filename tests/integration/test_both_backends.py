@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from contacts_ui.services.backend import get_crm
+from dashboard.config import AppSettings
 from tests.integration.form_support import form_data, open_form, recorder_fixture
 from tests.integration.highlevel_support import hl_recorder, hl_seeded
+from tests.integration.test_trust import HEADER_MODE, sso
 
 # Fixtures used by name through request.getfixturevalue.
 __all__ = ["hl_recorder", "hl_seeded", "recorder_fixture"]
@@ -113,3 +115,49 @@ def test_an_edit_in_place_sends_only_that_field(client: Client, backend: Backend
 
     assert "Changed in place" in response.content.decode()
     assert backend.sent_changes() == [{backend.wire_key: "Changed in place"}]
+
+
+def _new_contact(client: Client) -> dict[str, list[str]]:
+    data = open_form(client, "/contacts/new/")
+    data["fields.$name_firstName"] = ["Ada"]
+    data["fields.$name_lastName"] = ["Owned"]
+    data["fields.$email"] = ["ada.owned@example.com"]
+    return data
+
+
+def test_the_new_contact_form_offers_the_relationships_the_crm_has(
+    client: Client, backend: Backend
+) -> None:
+    html = client.get("/contacts/new/").content.decode()
+    relationships = get_crm().definitions("contacts").relationship_definitions
+    assert ('id="pick-account"' in html) is ("$account" in relationships)
+    assert 'id="pick-owner"' in html  # Lightfield's $owner, HighLevel's assignedTo
+
+
+def test_a_new_contacts_owner_starts_as_the_member_with_the_signed_in_email_and_is_saved(
+    backend: Backend,
+) -> None:
+    member = get_crm().members()[2]
+    email = member.value("$email")
+    email = email[0] if isinstance(email, list) else email
+    client = Client(headers=sso(email.upper(), "sales"))
+    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
+        data = _new_contact(client)
+        assert data["relationships.$owner"] == [member.id]
+        response = client.post("/contacts/new/", data)
+
+    assert response.status_code == 302
+    contact = get_crm().get_contact(response["Location"].split("/")[2])
+    assert contact.related_ids("$owner") == (member.id,)
+
+
+def test_a_new_contact_without_an_owner_is_sent_without_one(
+    client: Client, backend: Backend
+) -> None:
+    data = _new_contact(client)
+    assert data["relationships.$owner"] == [""]  # the demo user is no member
+
+    response = client.post("/contacts/new/", data)
+
+    assert response.status_code == 302
+    assert get_crm().get_contact(response["Location"].split("/")[2]).related_ids("$owner") == ()

@@ -307,43 +307,6 @@ def test_read_only_fields_are_never_sent_even_when_posted(
     assert "enrichment-score" not in body["fields"]
 
 
-def test_an_account_named_on_the_form_is_linked_to_the_new_contact(
-    client: Client, crm: LightfieldClient
-) -> None:
-    account = crm.list_accounts(limit=1).data[0]
-    data = _new_person(client)
-    data["relationships.$account"] = [account.display_name]
-    response = client.post(NEW, data)
-    contact = crm.get_contact(response["Location"].split("/")[2])
-    assert contact.related_ids("$account") == (account.id,)
-
-
-def test_an_unknown_account_name_is_a_field_error_and_nothing_is_created(
-    client: Client, recorder: Recorder
-) -> None:
-    data = _new_person(client)
-    data["relationships.$account"] = ["No Such Account Ltd"]
-    response = client.post(NEW, data)
-    assert re.search(
-        r"id=\"id_relationships\.\$account_error\">.*No account is called",
-        response.content.decode(),
-        re.S,
-    )
-    assert recorder.writes() == []
-
-
-def test_account_suggestions_list_accounts_starting_with_what_was_typed(
-    client: Client, crm: LightfieldClient
-) -> None:
-    account = crm.list_accounts(limit=1).data[0]
-    response = client.get(
-        "/contacts/new/accounts/",
-        {"relationships.$account": account.display_name[:3]},
-        headers={"HX-Request": "true"},
-    )
-    assert f'<option value="{account.display_name}">' in response.content.decode()
-
-
 def test_saving_an_email_already_in_the_crm_offers_the_existing_contact_instead(
     client: Client, recorder: Recorder
 ) -> None:

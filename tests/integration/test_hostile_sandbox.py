@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.web.links import record_url
@@ -81,3 +82,16 @@ def test_a_hostile_contact_edit_form_posted_back_untouched_writes_nothing(
     response = post_form(client, url, form)
     assert response.status_code == 302
     assert len(hostile_app.request_log.matching(method="POST")) == writes_before
+
+
+def test_a_hostile_photo_url_is_no_picture_and_no_link_even_with_photos_allowed(
+    client: Client, crm: LightfieldClient
+) -> None:
+    allowed = settings.DASHBOARD.model_copy(update={"PHOTO_ORIGINS": ["https://avatars.example"]})
+    with override_settings(DASHBOARD=allowed):
+        url = record_url("contacts:detail", "con_hostile.link-schemes")
+        html = client.get(url).content.decode()
+    assert "Profile photo" in html
+    assert "<img" not in html
+    assert 'href="\x01' not in html
+    assert "javascript:alert(&#x27;photo&#x27;)" in html  # shown as text

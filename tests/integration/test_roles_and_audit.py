@@ -53,6 +53,7 @@ ENDPOINTS = [
     ("GET", "/contacts/{id}/fields/$title/edit/", "editor"),
     ("POST", "/contacts/{id}/fields/$title/", "editor"),
     ("GET", "/contacts/{id}/relationships/$account/search/?q=A", "viewer"),
+    ("GET", "/contacts/new/relationships/$account/search/?q=A", "editor"),
     ("POST", "/contacts/definitions/refresh/", "admin"),
     ("GET", "/audit/", "admin"),
 ]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from contacts_ui import relationships as rel
 from contacts_ui.crm.lightfield.client import LightfieldClient
-from contacts_ui.crm.members import match_members
+from contacts_ui.crm.members import match_members, member_with_email
 from contacts_ui.crm.models import Record
 from contacts_ui.services import writes
 from contacts_ui.services.audit import Actor
@@ -273,6 +273,104 @@ def test_members_are_matched_on_any_word_of_their_name_or_their_email() -> None:
     assert [m.id for m in match_members(members, "dem")] == ["mem_1"]
     assert [m.id for m in match_members(members, "noah@")] == ["mem_2"]
     assert [m.id for m in match_members(members, "É")] == ["mem_3"]
+
+
+def test_a_member_is_found_by_email_trimmed_and_in_any_case() -> None:
+    members = [
+        _member("mem_1", "Elif", "Demir", "Elif@X.example"),
+        _member("mem_2", "Noah", "Thompson", "noah@x.example"),
+    ]
+    assert member_with_email(members, "  elif@x.EXAMPLE ").id == "mem_1"  # type: ignore[union-attr]
+
+
+def test_a_member_listing_several_emails_is_found_by_any_of_them() -> None:
+    member = Record.model_validate(
+        {"id": "u1", "fields": {"$email": {"valueType": "EMAIL", "value": ["a@x", "b@x"]}}}
+    )
+    assert member_with_email([member], "B@x") is member
+
+
+@pytest.mark.parametrize("email", ["nobody@x.example", "", "   "])
+def test_no_member_with_that_email_means_no_member(email: str) -> None:
+    members = [_member("mem_1", "Elif", "Demir", "elif@x.example")]
+    assert member_with_email(members, email) is None
+
+
+def test_two_members_with_one_email_are_no_answer() -> None:
+    members = [
+        _member("mem_1", "Elif", "Demir", "team@x.example"),
+        _member("mem_2", "Noah", "Thompson", "team@x.example"),
+    ]
+    assert member_with_email(members, "team@x.example") is None
+
+
+def _form_picker() -> rel.FormPicker:
+    return rel.FormPicker(
+        key="$owner",
+        label="Owner",
+        object_type="member",
+        noun="member",
+        nouns="members",
+        searchable=True,
+        search_url="/contacts/new/relationships/$owner/search/",
+        input_id="pick-owner",
+        text_name="relationships.$owner.q",
+        id_name="relationships.$owner",
+        shown_name="relationships.$owner.name",
+        choose_name="relationships.$owner.choose",
+    )
+
+
+def test_a_posted_picker_means_its_id_while_the_box_shows_the_name_it_was_chosen_by() -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": "mem_1",
+            "relationships.$owner.name": "Elif Demir",
+            "relationships.$owner.q": " elif  DEMIR ",
+        }
+    )
+    assert picker.chosen
+    assert picker.settle() == "mem_1"
+
+
+@pytest.mark.parametrize("typed", ["", "Noah"])
+def test_a_box_changed_since_the_choice_drops_the_chosen_id(typed: str) -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": "mem_1",
+            "relationships.$owner.name": "Elif Demir",
+            "relationships.$owner.q": typed,
+        }
+    )
+    assert not picker.chosen
+    assert picker.chosen_id == ""
+
+
+def test_a_posted_id_that_is_no_id_is_dropped() -> None:
+    picker = _form_picker()
+    picker.read(
+        {
+            "relationships.$owner": 'mem_1"><x>',
+            "relationships.$owner.name": "X",
+            "relationships.$owner.q": "X",
+        }
+    )
+    assert picker.chosen_id == ""
+
+
+def test_an_id_typed_into_the_box_is_taken_as_chosen() -> None:
+    picker = _form_picker()
+    picker.read({"relationships.$owner.q": "mem_42"})
+    assert picker.settle() == "mem_42"
+
+
+def test_an_empty_box_chooses_nobody() -> None:
+    picker = _form_picker()
+    picker.read({})
+    assert picker.settle() is None
+    assert picker.error == ""
 
 
 def test_dom_ids_are_safe_for_keys_with_dollars() -> None:
