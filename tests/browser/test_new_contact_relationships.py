@@ -15,7 +15,7 @@ from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record
 from dashboard.config import AppSettings
 from tests.browser.conftest import AXE_TAGS_22, axe_violations
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import HEADER_MODE, sso
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from contacts_ui.services.backend import get_crm
 from dashboard.config import AppSettings
 from tests.integration.form_support import form_data, open_form, recorder_fixture
 from tests.integration.highlevel_support import hl_recorder, hl_seeded
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import HEADER_MODE, sso
 
 # Fixtures used by name through request.getfixturevalue.
 __all__ = ["hl_recorder", "hl_seeded", "recorder_fixture"]

@@ -7,26 +7,18 @@ the contact's history in the shared cache: these tests look for the ways that co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
-from dashboard.config import AppSettings
 from tests.integration.form_support import form_data
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import sso
 
 pytestmark = pytest.mark.django_db
 
 VIEWER = sso("vi@example.com", "sales-viewers")
 EDITOR = sso("ed@example.com", "sales")
-
-
-@pytest.fixture
-def header_mode(crm: LightfieldClient) -> Iterator[None]:
-    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
-        yield
 
 
 @pytest.fixture

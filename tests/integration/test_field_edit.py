@@ -7,12 +7,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record
 from contacts_ui.models import AuditEntry
-from dashboard.config import AppSettings
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, no_sleep
 from tests.integration.form_support import (  # noqa: F401 — the `recorder` fixture
     FormData,
@@ -22,7 +21,7 @@ from tests.integration.form_support import (  # noqa: F401 — the `recorder` fi
     form_data,
     recorder_fixture,
 )
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import sso
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +40,6 @@ def someone_else(sandbox_app: object) -> Iterator[LightfieldClient]:
     )
     yield client
     client.close()
-
-
-@pytest.fixture
-def header_mode(crm: LightfieldClient) -> Iterator[None]:
-    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
-        yield
 
 
 def _contact(crm: LightfieldClient, *keys: str) -> Record:

@@ -24,7 +24,7 @@ from tests.integration.form_support import (  # noqa: F401 — the `recorder` fi
     open_form,
     recorder_fixture,
 )
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import HEADER_MODE, sso
 
 pytestmark = pytest.mark.django_db
 

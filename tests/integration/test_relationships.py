@@ -14,16 +14,15 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.crm.models import Record, RelationshipDefinition
 from contacts_ui.services import shared_cache
 from contacts_ui.services.definitions import cache_key as definitions_cache_key
 from contacts_ui.services.definitions import get_definitions
-from dashboard.config import AppSettings
 from tests.conftest import SANDBOX_KEY, SANDBOX_URL, install_client, no_sleep
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import sso
 
 pytestmark = pytest.mark.django_db
 
@@ -675,12 +674,6 @@ def test_writes_need_the_csrf_token(crm: LightfieldClient, recorder: Recorder) -
 
 
 # -- roles -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def header_mode(crm: LightfieldClient) -> Iterator[None]:
-    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
-        yield
 
 
 def test_a_viewer_gets_403_and_nothing_is_sent_upstream(

@@ -5,16 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
 from contacts_ui.models import AuditEntry
-from dashboard.config import AppSettings
 from tests.integration.form_support import form_data, open_form
-from tests.integration.test_trust import HEADER_MODE, sso
+from tests.integration.sso import sso
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +20,6 @@ VIEWER = sso("vi@example.com", "sales-viewers")
 EDITOR = sso("ed@example.com", "sales")
 ADMIN = sso("it@example.com", "it-admins")
 NOBODY = sso("no@example.com", "marketing")
-
-
-@pytest.fixture
-def header_mode(crm: LightfieldClient) -> Iterator[None]:
-    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
-        yield
 
 
 @pytest.fixture

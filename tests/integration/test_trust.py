@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -15,31 +14,11 @@ import pytest
 from django.test import Client, override_settings
 
 from contacts_ui.crm.lightfield.client import LightfieldClient
-from dashboard.config import AppSettings, AuthMode
+from dashboard.config import AppSettings
+from tests.integration.sso import HEADER_MODE, sso
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
-
-HEADER_MODE = {
-    "AUTH_MODE": AuthMode.HEADER,
-    "TRUSTED_PROXIES": [ipaddress.ip_network("127.0.0.1/32")],
-    "ROLE_VIEWER_GROUPS": ["sales-viewers"],
-    "ROLE_EDITOR_GROUPS": ["sales"],
-    "ROLE_ADMIN_GROUPS": ["it-admins"],
-    "EMBED_ALLOWED_ORIGINS": ["https://intranet.example.com"],
-    "SECRET_KEY": "k",
-}
-
-
-def sso(email: str, groups: str) -> dict[str, str]:
-    """Headers the SSO proxy would set for a person."""
-    return {"X-Forwarded-Email": email, "X-Forwarded-Groups": groups}
-
-
-@pytest.fixture
-def header_mode(crm: LightfieldClient) -> Iterator[None]:
-    with override_settings(DASHBOARD=AppSettings(**HEADER_MODE)):
-        yield
 
 
 def test_without_sso_headers_the_answer_is_401(client: Client, header_mode: None) -> None:
