@@ -32,7 +32,7 @@ MERGED_MAX = 75
 SEARCH_CACHE_SECONDS = 60
 # Long enough to fold a burst of identical list requests into one, short enough that a change
 # made in the CRM itself shows on the next click.
-LIST_SHARE_SECONDS: Final = 2
+LIST_SHARE_SECONDS: Final = 3
 # Each answer is kept up to half as long again, at random: pages first seen together (a team
 # starting its day, a deploy) would otherwise all expire together and ask the CRM at once,
 # a burst the shared rate budget would have to queue.
