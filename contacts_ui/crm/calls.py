@@ -6,6 +6,10 @@ few seconds: a read's attempts are short (``READ_TIMEOUT``), it is retried at mo
 left of the deadline, and a retry that cannot fit is not attempted (``Deadline``). Writes keep
 their client's longer timeout and retry rules.
 
+**Writes and retries.** Both CRMs get the same write timeout, pool, retry count and backoff
+(0.5·2ⁿ s, capped, minus up to a quarter at random), and every attempt is logged alike
+(``log_attempt``).
+
 **Observers.** A client's ``observer`` is told about every attempt (metrics); ``observe`` makes
 sure a failing observer never fails the call.
 """
@@ -13,18 +17,27 @@ sure a failing observer never fails the call.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Final
 
 import httpx
 
 __all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
     "MIN_ATTEMPT_SECONDS",
     "READ_DEADLINE",
     "READ_MAX_RETRIES",
     "READ_TIMEOUT",
     "CallObserver",
     "Deadline",
+    "backoff_delay",
+    "log_attempt",
     "longest",
     "observe",
     "outcome_of",
@@ -32,6 +45,20 @@ __all__ = [
 
 # (category, outcome, seconds): outcome is the HTTP status, or "timeout" / "connection_error".
 CallObserver = Callable[[str, str, float], None]
+
+# Writes: a save may take the CRM a while, and giving up early only to retry it (or look a
+# create up) costs the person more than waiting; still far from SDK-style minute-long timeouts.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=3.0)
+# Sized for one web process serving a handful of threads.
+DEFAULT_LIMITS: Final = httpx.Limits(
+    max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0
+)
+DEFAULT_MAX_RETRIES: Final = 2
+INITIAL_RETRY_DELAY: Final = 0.5
+MAX_RETRY_DELAY: Final = 8.0
+# The longest server-requested wait sat through inside one request; anything longer is raised
+# at once so the page can say when to try again instead of hanging.
+MAX_RETRY_AFTER: Final = 5.0
 
 # Reads: a person is waiting on the page, so a hung CRM call must cost them at most ~3 s in
 # all — one attempt, one retry, then the banner. A healthy CRM answers in well under a
@@ -99,3 +126,33 @@ def observe(
     except Exception:
         # Metrics must never fail a CRM call.
         logger.exception("CRM call observer failed")
+
+
+def backoff_delay(attempt: int, random: Callable[[], float]) -> float:
+    """Return the delay before retry ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
+    delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random())
+
+
+def log_attempt(
+    logger: logging.Logger,
+    method: str,
+    path: str,
+    outcome: int | str,
+    started: float,
+    attempt: int,
+    max_retries: int,
+) -> None:
+    """Log one attempt: a warning when it got no answer or a 5xx, else info."""
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    level = logging.INFO if isinstance(outcome, int) and outcome < 500 else logging.WARNING
+    logger.log(
+        level,
+        "%s %s -> %s in %.0f ms (attempt %d/%d)",
+        method,
+        path,
+        outcome,
+        elapsed_ms,
+        attempt + 1,
+        max_retries + 1,
+    )

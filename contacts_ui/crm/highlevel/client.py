@@ -18,16 +18,21 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from contacts_ui.crm.budget import Budget
-from contacts_ui.crm.calls import READ_DEADLINE, READ_MAX_RETRIES, READ_TIMEOUT, CallObserver
+from contacts_ui.crm.calls import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MAX_RETRY_AFTER,
+    READ_DEADLINE,
+    READ_MAX_RETRIES,
+    READ_TIMEOUT,
+    CallObserver,
+)
 from contacts_ui.crm.errors import CRMResponseError, ResultWindowError
 from contacts_ui.crm.highlevel.constants import (
     CUSTOM_FIELD_VALUE_KEY,
     DEFAULT_BASE_URL,
     DEFAULT_CURRENCY,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     LOOKUP_CACHE_SECONDS,
-    MAX_RETRY_AFTER,
     MAX_SEARCH_STRING,
     PAGE_SIZE_MAX,
     RESULT_WINDOW,

@@ -27,11 +27,14 @@ from pydantic import SecretStr
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
 from contacts_ui.crm.calls import (
+    DEFAULT_LIMITS,
     READ_DEADLINE,
     READ_MAX_RETRIES,
     READ_TIMEOUT,
     CallObserver,
     Deadline,
+    backoff_delay,
+    log_attempt,
     observe,
     outcome_of,
 )
@@ -44,10 +47,7 @@ from contacts_ui.crm.errors import (
 )
 from contacts_ui.crm.highlevel.constants import (
     API_VERSION,
-    DEFAULT_LIMITS,
-    INITIAL_RETRY_DELAY,
     LOGGER_NAME,
-    MAX_RETRY_DELAY,
     USER_AGENT,
 )
 from contacts_ui.crm.highlevel.errors import highlevel_status_error
@@ -205,19 +205,19 @@ class HighLevelTransport:
                     method, path, params=params, json=json, headers=headers, timeout=attempt_timeout
                 )
             except httpx.TransportError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                log_attempt(logger, method, path, type(exc).__name__, started, attempt, max_retries)
                 self._observe(category, outcome_of(exc), started)
-                delay = self._backoff(attempt)
+                delay = backoff_delay(attempt, self._random)
                 if retries_left and repeatable and deadline.fits(delay):
                     self._sleep(delay)
                     continue
                 raise _connection_error(exc, method, path) from exc
             except httpx.RequestError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                log_attempt(logger, method, path, type(exc).__name__, started, attempt, max_retries)
                 self._observe(category, outcome_of(exc), started)
                 raise _connection_error(exc, method, path) from exc
 
-            self._log(method, path, response.status_code, started, attempt, max_retries)
+            log_attempt(logger, method, path, response.status_code, started, attempt, max_retries)
             self._observe(category, str(response.status_code), started)
             self._remember_rate_limit(response.headers)
             if self._budget is not None:
@@ -235,7 +235,11 @@ class HighLevelTransport:
                 raise error
             if error.retry_after is not None and error.retry_after > self._max_retry_after:
                 raise error
-            delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            delay = (
+                error.retry_after
+                if error.retry_after is not None
+                else backoff_delay(attempt, self._random)
+            )
             if not deadline.fits(delay):
                 # The read's deadline would pass before the retry could answer: say so now.
                 raise error
@@ -259,11 +263,6 @@ class HighLevelTransport:
             error.retry_after = _window_wait(response.headers, self._random)
         return error
 
-    def _backoff(self, attempt: int) -> float:
-        """Return the delay before retry ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
-        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
-        return delay * (1 - 0.25 * self._random())
-
     def _remember_rate_limit(self, headers: httpx.Headers) -> None:
         limit = _int_or_none(headers.get("x-ratelimit-max"))
         remaining = _int_or_none(headers.get("x-ratelimit-remaining"))
@@ -271,28 +270,6 @@ class HighLevelTransport:
         if limit is not None or remaining is not None:
             reset = interval / 1000 if interval is not None else None
             self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
-
-    def _log(
-        self,
-        method: str,
-        path: str,
-        outcome: int | str,
-        started: float,
-        attempt: int,
-        max_retries: int,
-    ) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        level = logging.INFO if isinstance(outcome, int) and outcome < 500 else logging.WARNING
-        logger.log(
-            level,
-            "%s %s -> %s in %.0f ms (attempt %d/%d)",
-            method,
-            path,
-            outcome,
-            elapsed_ms,
-            attempt + 1,
-            max_retries + 1,
-        )
 
 
 def parse_json(response: httpx.Response) -> Mapping[str, Any]:

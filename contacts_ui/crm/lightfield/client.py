@@ -16,11 +16,16 @@ from pydantic import BaseModel, SecretStr
 
 from contacts_ui.crm.budget import Budget, Category, current_priority
 from contacts_ui.crm.calls import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MAX_RETRY_AFTER,
     READ_DEADLINE,
     READ_MAX_RETRIES,
     READ_TIMEOUT,
     CallObserver,
     Deadline,
+    backoff_delay,
+    log_attempt,
     observe,
     outcome_of,
 )
@@ -33,12 +38,7 @@ from contacts_ui.crm.lightfield.capabilities import CAPABILITIES, COLLECTIONS, c
 from contacts_ui.crm.lightfield.constants import (
     API_VERSION,
     DEFAULT_BASE_URL,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    INITIAL_RETRY_DELAY,
     LOGGER_NAME,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
     PAGE_SIZE_MAX,
     USER_AGENT,
 )
@@ -422,19 +422,19 @@ class LightfieldClient:
                     method, path, params=params, json=json, headers=headers, timeout=attempt_timeout
                 )
             except httpx.TransportError as exc:
-                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                log_attempt(logger, method, path, type(exc).__name__, started, attempt, max_retries)
                 self._observe(category, outcome_of(exc), started)
-                delay = self._backoff(attempt)
+                delay = backoff_delay(attempt, self._random)
                 if retries_left and deadline.fits(delay):
                     self._sleep(delay)
                     continue
                 raise connection_error(exc, method, path) from exc
             except httpx.RequestError as exc:  # e.g. a decoding error: retrying will not help
-                self._log(method, path, type(exc).__name__, started, attempt, max_retries)
+                log_attempt(logger, method, path, type(exc).__name__, started, attempt, max_retries)
                 self._observe(category, outcome_of(exc), started)
                 raise connection_error(exc, method, path) from exc
 
-            self._log(method, path, response.status_code, started, attempt, max_retries)
+            log_attempt(logger, method, path, response.status_code, started, attempt, max_retries)
             self._observe(category, str(response.status_code), started)
             self._remember_rate_limit(response.headers)
             if self._budget is not None:
@@ -459,7 +459,11 @@ class LightfieldClient:
                 # Waiting longer would leave a person staring at a spinner; let the page say
                 # "try again in N seconds" instead.
                 raise error
-            delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
+            delay = (
+                error.retry_after
+                if error.retry_after is not None
+                else backoff_delay(attempt, self._random)
+            )
             if not deadline.fits(delay):
                 raise error
             self._sleep(delay)
@@ -468,36 +472,9 @@ class LightfieldClient:
     def _observe(self, category: Category, outcome: str, started: float) -> None:
         observe(self._observer, category.value, outcome, time.perf_counter() - started, logger)
 
-    def _backoff(self, attempt: int) -> float:
-        """Return the delay before retry number ``attempt + 1``: 0.5·2ⁿ s, capped, minus ≤25 %."""
-        delay = min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY)
-        return delay * (1 - 0.25 * self._random())
-
     def _remember_rate_limit(self, headers: httpx.Headers) -> None:
         limit = int_or_none(headers.get("x-ratelimit-limit"))
         remaining = int_or_none(headers.get("x-ratelimit-remaining"))
         reset = float_or_none(headers.get("x-ratelimit-reset"))
         if limit is not None or remaining is not None or reset is not None:
             self.rate_limit = RateLimit(limit=limit, remaining=remaining, reset=reset)
-
-    def _log(
-        self,
-        method: str,
-        path: str,
-        outcome: int | str,
-        started: float,
-        attempt: int,
-        max_retries: int,
-    ) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        level = logging.INFO if isinstance(outcome, int) and outcome < 500 else logging.WARNING
-        logger.log(
-            level,
-            "%s %s -> %s in %.0f ms (attempt %d/%d)",
-            method,
-            path,
-            outcome,
-            elapsed_ms,
-            attempt + 1,
-            max_retries + 1,
-        )

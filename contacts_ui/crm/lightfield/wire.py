@@ -13,6 +13,9 @@ import httpx
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
+from contacts_ui.crm.calls import (
+    DEFAULT_LIMITS,
+)
 from contacts_ui.crm.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -20,7 +23,6 @@ from contacts_ui.crm.errors import (
     InvalidRecordIdError,
 )
 from contacts_ui.crm.lightfield.constants import (
-    DEFAULT_LIMITS,
     IDEMPOTENCY_KEY_MAX,
     LOGGER_NAME,
 )

@@ -17,7 +17,7 @@ import pytest
 import respx
 
 from contacts_ui.crm import APITimeoutError, InternalServerError, RateLimitError, Record
-from contacts_ui.crm.calls import READ_DEADLINE, READ_TIMEOUT
+from contacts_ui.crm.calls import DEFAULT_TIMEOUT, READ_DEADLINE, READ_TIMEOUT
 from contacts_ui.crm.context import using_request_id
 from contacts_ui.crm.highlevel import HighLevelClient
 from contacts_ui.crm.highlevel import constants as highlevel
@@ -107,7 +107,7 @@ def _lightfield(clock: FakeClock, observer: Callable[[str, str, float], None]) -
                 "list": httpx.Response(200, json=page_payload(record_payload())),
                 "write": httpx.Response(200, json=record_payload()),
             },
-            write_timeout=lightfield.DEFAULT_TIMEOUT,
+            write_timeout=DEFAULT_TIMEOUT,
         )
         for client in clients:
             client.close()
@@ -156,7 +156,7 @@ def _highlevel(
                 "list": httpx.Response(200, json={"contacts": [contact], "total": 1}),
                 "write": httpx.Response(200, json={"succeded": True, "contact": contact}),
             },
-            write_timeout=highlevel.DEFAULT_TIMEOUT,
+            write_timeout=DEFAULT_TIMEOUT,
         )
         for client in clients:
             client.close()

@@ -12,9 +12,13 @@ import httpx
 import pytest
 import respx
 
-from contacts_ui.crm.calls import READ_DEADLINE, READ_MAX_RETRIES, READ_TIMEOUT
+from contacts_ui.crm.calls import (
+    DEFAULT_TIMEOUT,
+    READ_DEADLINE,
+    READ_MAX_RETRIES,
+    READ_TIMEOUT,
+)
 from contacts_ui.crm.highlevel import HighLevelClient
-from contacts_ui.crm.highlevel.constants import DEFAULT_TIMEOUT
 from contacts_ui.crm.highlevel.mapping import tag_id
 from tests.conftest import FakeClock
 
