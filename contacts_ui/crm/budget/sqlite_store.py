@@ -92,6 +92,26 @@ class SQLiteStore:
             raise
         return outcome
 
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """Switch the file to WAL and create the table, waiting out other processes doing so.
+
+        SQLite answers a journal-mode change with "database is locked" at once, without its
+        busy timeout, while another process is in a transaction on a fresh file: retried here,
+        not reported as a failed store (which would let a call through uncounted).
+        """
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode = WAL")
+                # Losing the last few milliseconds of budget state in a power cut is harmless.
+                connection.execute("PRAGMA synchronous = NORMAL")
+                connection.execute(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+
     def _connect(self) -> sqlite3.Connection:
         # A connection must not cross a fork (gunicorn preloads, then forks its workers).
         if self._connection is None or self._pid != os.getpid():
@@ -102,9 +122,6 @@ class SQLiteStore:
                 check_same_thread=False,  # guarded by self._lock
             )
             connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # Losing the last few milliseconds of budget state in a power cut is harmless.
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute(_SCHEMA)
+            self._set_up(connection)
             self._connection, self._pid = connection, os.getpid()
         return self._connection
